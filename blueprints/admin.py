@@ -1,0 +1,140 @@
+"""Admin pages: people and their roles."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from lms_roi.models import Learner, RoleGrant, Team
+from lms_roi.models._types import ROLES
+from sqlalchemy import func, or_, select
+
+from lms_roi.db import session
+from lms_roi.errors import DomainError
+from lms_roi.policy import current_person, policy
+from lms_roi.services import people
+
+from .forms import NewPersonForm, PersonForm
+
+admin = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@admin.route("/people")
+@policy("admin")
+def people_list():
+    query = request.args.get("q", "").strip()
+    role = request.args.get("role", "")
+    page = max(request.args.get("page", 1, type=int), 1)
+    size = current_app.config["LMS_ROI_PAGE_SIZE"]
+    stmt = select(Learner)
+    if query:
+        like = f"%{query.lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(Learner.display_name).like(like),
+                func.lower(Learner.email).like(like),
+                func.lower(Learner.external_id).like(like),
+            )
+        )
+    if role in ROLES:
+        stmt = stmt.where(
+            Learner.id.in_(select(RoleGrant.learner_id).where(RoleGrant.role == role))
+        )
+    db = session()
+    total = db.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = db.scalars(
+        stmt.order_by(Learner.display_name, Learner.id).offset((page - 1) * size).limit(size)
+    ).all()
+    return render_template(
+        "lms_roi/admin/people.html",
+        people=rows,
+        total=total,
+        page=page,
+        pages=max((total + size - 1) // size, 1),
+        q=query,
+        role=role,
+        roles=ROLES,
+    )
+
+
+@admin.route("/people/new", methods=["GET", "POST"])
+@policy("admin")
+def person_new():
+    form = NewPersonForm()
+    form.team.choices = _team_choices()
+    if form.validate_on_submit():
+        try:
+            person = people.create_person(
+                email=form.email.data,
+                display_name=form.display_name.data,
+                roles=form.roles.data,
+                external_id=form.external_id.data,
+                team=_team(form.team.data),
+                hourly_cost=form.hourly_cost.data or 0,
+                password=form.password.data or None,
+                actor=current_person(),
+            )
+            session().commit()
+        except DomainError as error:
+            session().rollback()
+            _field_error(form, error)
+        else:
+            flash(f"{person.display_name} was created.", "success")
+            return redirect(url_for(".person_edit", external_id=person.external_id))
+    return render_template("lms_roi/admin/person.html", form=form, person=None), (
+        422 if form.errors else 200
+    )
+
+
+@admin.route("/people/<path:external_id>", methods=["GET", "POST"])
+@policy("admin")
+def person_edit(external_id: str):
+    db = session()
+    person = db.scalar(select(Learner).where(Learner.external_id == external_id))
+    if person is None:
+        abort(404)
+    form = PersonForm(obj=person if request.method == "GET" else None)
+    form.team.choices = _team_choices()
+    if request.method == "GET":
+        form.team.data = person.team.slug if person.team else ""
+        form.roles.data = sorted(person.roles)
+    if form.validate_on_submit():
+        actor = current_person()
+        try:
+            people.update_profile(
+                person,
+                display_name=form.display_name.data,
+                email=form.email.data,
+                team=_team(form.team.data),
+                hourly_cost=form.hourly_cost.data or 0,
+                active=form.active.data,
+                actor=actor,
+            )
+            people.set_roles(person, form.roles.data, actor=actor)
+            if form.password.data:
+                people.set_password(person, form.password.data)
+            db.commit()
+        except DomainError as error:
+            db.rollback()
+            _field_error(form, error)
+        else:
+            flash(f"{person.display_name} was saved.", "success")
+            return redirect(url_for(".person_edit", external_id=person.external_id))
+    return render_template("lms_roi/admin/person.html", form=form, person=person), (
+        422 if form.errors else 200
+    )
+
+
+def _team_choices() -> list[tuple[str, str]]:
+    teams = session().scalars(select(Team).order_by(Team.name)).all()
+    return [("", "— no team —")] + [(team.slug, team.name) for team in teams]
+
+
+def _team(slug: str) -> Team | None:
+    return session().scalar(select(Team).where(Team.slug == slug)) if slug else None
+
+
+def _field_error(form, error: DomainError) -> None:
+    field = getattr(form, error.field or "", None)
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)

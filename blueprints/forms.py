@@ -1,0 +1,61 @@
+"""HTML forms (Flask-WTF, CSRF-protected)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from lms_roi.models._types import ROLES
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address.")
+
+
+class LoginForm(FlaskForm):
+    email = StringField("Email", validators=[DataRequired(), EMAIL], filters=[_strip])
+    password = PasswordField("Password", validators=[DataRequired()])
+    remember = BooleanField("Keep me signed in")
+
+
+class LogoutForm(FlaskForm):
+    """Only carries the CSRF token: logging out is a POST."""
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PersonForm(FlaskForm):
+    display_name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    email = StringField(
+        "Email", validators=[Optional(), EMAIL, Length(max=254)], filters=[_strip]
+    )
+    team = SelectField("Team", coerce=str, validate_choice=True)
+    hourly_cost = DecimalField(
+        "Hourly cost", places=2, default=0, validators=[Optional(), NumberRange(min=0)]
+    )
+    active = BooleanField("Active", default=True)
+    roles = CheckboxesField("Roles", choices=[(role, role) for role in ROLES], default=["learner"])
+    password = PasswordField(
+        "New password", validators=[Optional(), Length(min=8, message="At least 8 characters.")]
+    )
+
+
+class NewPersonForm(PersonForm):
+    external_id = StringField(
+        "External id",
+        validators=[Optional(), Length(max=191)],
+        description="Stable id from your HR system; defaults to the email.",
+    )

@@ -1,0 +1,169 @@
+"""Import of completions: ``learner,module,completed_at[,score]``."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+
+from lms_roi.db import session
+from lms_roi.models import Completion, Module, ModuleVersion
+
+from . import fields as f
+from .base import Counts, Importer, LearnerResolver, chunked
+
+
+@dataclass
+class CompletionRecord:
+    row: int
+    learner: str
+    module: str
+    completed_at: datetime
+    score: float | None
+    learner_id: int = 0
+    module_id: int = 0
+
+
+class CompletionImporter(Importer):
+    """Completions upserted on learner + module + moment (a re-import changes nothing)."""
+
+    kind = "completions"
+    required = ("learner", "module", "completed_at")
+    optional = ("score",)
+
+    def parse_row(self, row, record):
+        learner = self.cell(row, "learner", f.required, record["learner"], "learner")
+        module = self.cell(row, "module", f.required, record["module"], "module")
+        moment = self.cell(
+            row, "completed_at", f.iso_moment, record["completed_at"], "completed_at", self.timezone
+        )
+        score = None
+        if record.get("score"):
+            score = self.cell(row, "score", _score, record["score"])
+            if score is None:
+                return None
+        if moment is not None and moment > f.now_utc():
+            self.report(
+                row,
+                "completed_at",
+                f"{record['completed_at']} is in the future",
+                "write the moment the learner completed the module",
+            )
+            return None
+        if None in (learner, module, moment):
+            return None
+        return CompletionRecord(row, learner, module, moment, score)
+
+    def check_records(self, records):
+        db = session()
+        modules = dict(
+            db.execute(
+                select(Module.slug, Module.id).where(Module.slug.in_({r.module for r in records}))
+            ).tuples()
+        )
+        learners = LearnerResolver(r.learner for r in records)
+        seen: dict[tuple, int] = {}
+        for rec in records:
+            rec.module_id = modules.get(rec.module, 0)
+            rec.learner_id = learners.get(rec.learner) or 0
+            if not rec.module_id:
+                self.report(
+                    rec.row,
+                    "module",
+                    f"no module with slug {rec.module!r}",
+                    "import it first with 'lms-roi import modules', or fix the slug",
+                )
+            if not rec.learner_id:
+                self.report(
+                    rec.row,
+                    "learner",
+                    f"no learner with external id or email {rec.learner!r}",
+                    "import the learner first with 'lms-roi import learners', or fix the id",
+                )
+            key = (rec.learner_id, rec.module_id, rec.completed_at)
+            if rec.module_id and rec.learner_id:
+                if key in seen:
+                    self.report(
+                        rec.row,
+                        "completed_at",
+                        f"the same completion is already on row {seen[key]}",
+                        "remove the repeated row",
+                    )
+                seen.setdefault(key, rec.row)
+
+    def apply(self, records, batch):
+        db = session()
+        versions = _version_timeline({r.module_id for r in records})
+        existing: dict[tuple, tuple[int, float | None]] = {}
+        for part in chunked(sorted({r.learner_id for r in records})):
+            rows = db.execute(
+                select(
+                    Completion.learner_id,
+                    Completion.module_id,
+                    Completion.completed_at,
+                    Completion.id,
+                    Completion.score,
+                ).where(
+                    Completion.learner_id.in_(part),
+                    Completion.module_id.in_({r.module_id for r in records}),
+                )
+            )
+            for learner_id, module_id, moment, completion_id, score in rows:
+                existing[(learner_id, module_id, moment)] = (completion_id, score)
+        inserts, updates, counts = [], [], Counts()
+        for rec in records:
+            found = existing.get((rec.learner_id, rec.module_id, rec.completed_at))
+            if found is None:
+                inserts.append(
+                    dict(
+                        learner_id=rec.learner_id,
+                        module_id=rec.module_id,
+                        completed_at=rec.completed_at,
+                        score=rec.score,
+                        source="import",
+                        version=_version_at(versions.get(rec.module_id), rec.completed_at),
+                    )
+                )
+            elif rec.score is not None and found[1] != rec.score:
+                updates.append(dict(id=found[0], score=rec.score))
+            else:
+                counts.unchanged += 1
+        for part in chunked(inserts, 5000):
+            db.execute(insert(Completion), part)
+        if updates:
+            db.execute(update(Completion), updates)
+        counts.inserted, counts.updated = len(inserts), len(updates)
+        return counts
+
+
+def _score(value: str) -> float:
+    score = f.number(value, "score", minimum=0)
+    if score > 100:
+        raise f.FieldError(f"score {value} is above 100", "write a percentage between 0 and 100")
+    return score
+
+
+def _version_timeline(module_ids) -> dict[int, tuple[list[datetime], list[int]]]:
+    """Per module, the publication moments and numbers of its versions, in order."""
+    timeline: dict[int, tuple[list, list]] = {}
+    rows = session().execute(
+        select(ModuleVersion.module_id, ModuleVersion.published_at, ModuleVersion.version)
+        .where(ModuleVersion.module_id.in_(module_ids))
+        .order_by(ModuleVersion.module_id, ModuleVersion.published_at, ModuleVersion.version)
+    )
+    for module_id, published_at, version in rows:
+        moments, numbers = timeline.setdefault(module_id, ([], []))
+        moments.append(published_at)
+        numbers.append(version)
+    return timeline
+
+
+def _version_at(timeline, moment: datetime) -> int:
+    """The version live at ``moment``: the last one published before it (else the first)."""
+    if not timeline:
+        return 1
+    moments, numbers = timeline
+    index = bisect_right(moments, moment) - 1
+    return numbers[max(index, 0)]

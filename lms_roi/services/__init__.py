@@ -1,0 +1,1 @@
+"""State changes of lms-roi. Services flush; the calling view or command commits."""

@@ -1,0 +1,80 @@
+"""lms-roi SQLAlchemy models (installed as ``lms_roi.models``), one module per area."""
+
+from .assessment import (
+    Attempt,
+    AttemptAnswer,
+    Choice,
+    FollowUp,
+    Question,
+    Quiz,
+    ReviewItem,
+    SurveyResponse,
+)
+from .catalog import (
+    Enrollment,
+    Module,
+    ModulePrerequisite,
+    ModuleTag,
+    ModuleVersion,
+    Program,
+    ProgramModule,
+)
+from .gamification import (
+    Badge,
+    BadgeAward,
+    Challenge,
+    ChallengeProgress,
+    LearnerTotals,
+    Notification,
+    Streak,
+    XpEvent,
+)
+from .integration import ApiToken, AuditLog, XapiClient, XapiStatement
+from .outcomes import CostItem, ImportBatch, Kpi, KpiValue, ModuleKpi, Objective
+from .people import Account, Learner, RoleGrant, Team
+from .progress import Completion, ModuleProgress
+from .tutoring import TutoringPair, TutoringSession
+
+__all__ = [
+    "Account",
+    "ApiToken",
+    "Attempt",
+    "AttemptAnswer",
+    "AuditLog",
+    "Badge",
+    "BadgeAward",
+    "Challenge",
+    "ChallengeProgress",
+    "Choice",
+    "Completion",
+    "CostItem",
+    "Enrollment",
+    "FollowUp",
+    "ImportBatch",
+    "Kpi",
+    "KpiValue",
+    "Learner",
+    "LearnerTotals",
+    "Module",
+    "ModuleKpi",
+    "ModulePrerequisite",
+    "ModuleProgress",
+    "ModuleTag",
+    "ModuleVersion",
+    "Notification",
+    "Objective",
+    "Program",
+    "ProgramModule",
+    "Question",
+    "Quiz",
+    "ReviewItem",
+    "RoleGrant",
+    "Streak",
+    "SurveyResponse",
+    "Team",
+    "TutoringPair",
+    "TutoringSession",
+    "XapiClient",
+    "XapiStatement",
+    "XpEvent",
+]

@@ -1,0 +1,71 @@
+"""Test data builders; call inside an application context, then commit if a request needs it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from lms_roi.db import session
+from lms_roi.models import Completion, Kpi, KpiValue, Learner, Module, ModuleKpi, Team
+from lms_roi.services.people import create_person
+
+PASSWORD = "correct-horse-1"
+
+
+def make_person(
+    email: str = "ana@example.com",
+    *,
+    roles=("learner",),
+    name: str | None = None,
+    password: str | None = PASSWORD,
+    external_id: str | None = None,
+    team: Team | None = None,
+) -> Learner:
+    return create_person(
+        email=email, display_name=name or email.split("@")[0].title(), roles=list(roles),
+        password=password, external_id=external_id, team=team,
+    )
+
+
+def make_team(slug: str = "content", name: str | None = None) -> Team:
+    team = Team(slug=slug, name=name or slug.title())
+    session().add(team)
+    session().flush()
+    return team
+
+
+def make_kpi(key: str = "qualified_leads", *, period: str = "month", direction: str = "higher",
+             value_per_unit: str = "120") -> Kpi:
+    kpi = Kpi(key=key, name=key.replace("_", " ").title(), unit="count", direction=direction,
+              period=period, value_per_unit=Decimal(value_per_unit))
+    session().add(kpi)
+    session().flush()
+    return kpi
+
+
+def make_module(slug: str = "seo-basics", *, method: str = "online", duration: int = 30,
+                published: bool = True, kpis: dict | None = None, body: str = "") -> Module:
+    module = Module(slug=slug, title=slug.replace("-", " ").title(), method=method,
+                    duration_minutes=duration, published=published, body_md=body)
+    session().add(module)
+    session().flush()
+    for kpi, weight in (kpis or {}).items():
+        session().add(ModuleKpi(module_id=module.id, kpi_id=kpi.id, weight=weight))
+    session().flush()
+    return module
+
+
+def make_completion(learner: Learner, module: Module, when: datetime | None = None,
+                    score: float | None = None) -> Completion:
+    completion = Completion(learner_id=learner.id, module_id=module.id, score=score,
+                            completed_at=when or datetime(2026, 3, 2, 10, tzinfo=UTC))
+    session().add(completion)
+    session().flush()
+    return completion
+
+
+def make_kpi_value(learner: Learner, kpi: Kpi, start: date, value: float) -> KpiValue:
+    kpi_value = KpiValue(learner_id=learner.id, kpi_id=kpi.id, period_start=start, value=value)
+    session().add(kpi_value)
+    session().flush()
+    return kpi_value
