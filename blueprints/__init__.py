@@ -6,10 +6,10 @@ files; each area is a nested blueprint (endpoints ``lms_roi.<area>.<view>``).
 
 from pathlib import Path
 
-import lms_roi.templates
 from flask import Blueprint, current_app, render_template
 
 import lms_roi
+import lms_roi.templates
 from lms_roi.policy import current_person
 
 from .admin import admin

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from lms_roi.models import Learner, RoleGrant, Team
-from lms_roi.models._types import ROLES
 from sqlalchemy import func, or_, select
+from wtforms.fields.choices import SelectChoice
 
 from lms_roi.db import session
 from lms_roi.errors import DomainError
+from lms_roi.models import Learner, RoleGrant, Team
+from lms_roi.models._types import ROLES
 from lms_roi.policy import current_person, policy
 from lms_roi.services import people
 
@@ -123,9 +124,9 @@ def person_edit(external_id: str):
     )
 
 
-def _team_choices() -> list[tuple[str, str]]:
+def _team_choices() -> list[SelectChoice]:
     teams = session().scalars(select(Team).order_by(Team.name)).all()
-    return [("", "— no team —")] + [(team.slug, team.name) for team in teams]
+    return [SelectChoice("", "— no team —")] + [SelectChoice(t.slug, t.name) for t in teams]
 
 
 def _team(slug: str) -> Team | None:

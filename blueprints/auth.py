@@ -8,12 +8,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
-from lms_roi.models import Account
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms_roi.db import session, utcnow
 from lms_roi.extensions import limiter
+from lms_roi.models import Account
 from lms_roi.policy import PUBLIC, policy
 
 from .forms import LoginForm, LogoutForm

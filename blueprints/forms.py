@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from lms_roi.models._types import ROLES
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -12,8 +11,12 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from lms_roi.models._types import ROLES
+
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
@@ -39,15 +42,15 @@ class CheckboxesField(SelectMultipleField):
 
 class PersonForm(FlaskForm):
     display_name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    email = StringField(
-        "Email", validators=[Optional(), EMAIL, Length(max=254)], filters=[_strip]
-    )
+    email = StringField("Email", validators=[Optional(), EMAIL, Length(max=254)], filters=[_strip])
     team = SelectField("Team", coerce=str, validate_choice=True)
     hourly_cost = DecimalField(
         "Hourly cost", places=2, default=0, validators=[Optional(), NumberRange(min=0)]
     )
     active = BooleanField("Active", default=True)
-    roles = CheckboxesField("Roles", choices=[(role, role) for role in ROLES], default=["learner"])
+    roles = CheckboxesField(
+        "Roles", choices=[SelectChoice(role, role) for role in ROLES], default=["learner"]
+    )
     password = PasswordField(
         "New password", validators=[Optional(), Length(min=8, message="At least 8 characters.")]
     )

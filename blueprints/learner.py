@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
-from lms_roi.models import Completion, Module
-from lms_roi.models._types import METHODS
 from sqlalchemy import func, select
 
 from lms_roi.db import session
 from lms_roi.markdown import render_markdown
+from lms_roi.models import Completion, Module
+from lms_roi.models._types import METHODS
 from lms_roi.policy import AUTHENTICATED, current_person, policy
 
 learner = Blueprint("learner", __name__)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import lms_roi.models  # noqa: F401  (registers every table on Base.metadata)
 from alembic import context
 
+import lms_roi.models  # noqa: F401  (registers every table on Base.metadata)
 from lms_roi.db import TABLE_PREFIX, Base, UtcDateTime
 from lms_roi.migrate import VERSION_TABLE
 

@@ -126,6 +126,6 @@ def fresh_database_url(tmp_path):
         admin.dispose()
 
 
-def login(client, email: str, password: str = "correct-horse-1"):
+def login(client, email: str, password: str = "correct-horse-1"):  # noqa: S107
     """Sign in through the standalone login page."""
     return client.post("/roi/login", data={"email": email, "password": password})

@@ -22,8 +22,12 @@ def make_person(
     team: Team | None = None,
 ) -> Learner:
     return create_person(
-        email=email, display_name=name or email.split("@")[0].title(), roles=list(roles),
-        password=password, external_id=external_id, team=team,
+        email=email,
+        display_name=name or email.split("@")[0].title(),
+        roles=list(roles),
+        password=password,
+        external_id=external_id,
+        team=team,
     )
 
 
@@ -34,19 +38,43 @@ def make_team(slug: str = "content", name: str | None = None) -> Team:
     return team
 
 
-def make_kpi(key: str = "qualified_leads", *, period: str = "month", direction: str = "higher",
-             value_per_unit: str = "120") -> Kpi:
-    kpi = Kpi(key=key, name=key.replace("_", " ").title(), unit="count", direction=direction,
-              period=period, value_per_unit=Decimal(value_per_unit))
+def make_kpi(
+    key: str = "qualified_leads",
+    *,
+    period: str = "month",
+    direction: str = "higher",
+    value_per_unit: str = "120",
+) -> Kpi:
+    kpi = Kpi(
+        key=key,
+        name=key.replace("_", " ").title(),
+        unit="count",
+        direction=direction,
+        period=period,
+        value_per_unit=Decimal(value_per_unit),
+    )
     session().add(kpi)
     session().flush()
     return kpi
 
 
-def make_module(slug: str = "seo-basics", *, method: str = "online", duration: int = 30,
-                published: bool = True, kpis: dict | None = None, body: str = "") -> Module:
-    module = Module(slug=slug, title=slug.replace("-", " ").title(), method=method,
-                    duration_minutes=duration, published=published, body_md=body)
+def make_module(
+    slug: str = "seo-basics",
+    *,
+    method: str = "online",
+    duration: int = 30,
+    published: bool = True,
+    kpis: dict | None = None,
+    body: str = "",
+) -> Module:
+    module = Module(
+        slug=slug,
+        title=slug.replace("-", " ").title(),
+        method=method,
+        duration_minutes=duration,
+        published=published,
+        body_md=body,
+    )
     session().add(module)
     session().flush()
     for kpi, weight in (kpis or {}).items():
@@ -55,10 +83,15 @@ def make_module(slug: str = "seo-basics", *, method: str = "online", duration: i
     return module
 
 
-def make_completion(learner: Learner, module: Module, when: datetime | None = None,
-                    score: float | None = None) -> Completion:
-    completion = Completion(learner_id=learner.id, module_id=module.id, score=score,
-                            completed_at=when or datetime(2026, 3, 2, 10, tzinfo=UTC))
+def make_completion(
+    learner: Learner, module: Module, when: datetime | None = None, score: float | None = None
+) -> Completion:
+    completion = Completion(
+        learner_id=learner.id,
+        module_id=module.id,
+        score=score,
+        completed_at=when or datetime(2026, 3, 2, 10, tzinfo=UTC),
+    )
     session().add(completion)
     session().flush()
     return completion

@@ -50,10 +50,10 @@ def create_person(
         raise DomainError("name_required", "give the person's name", "display_name")
     _check_roles(roles)
     db = session()
-    if db.scalar(select(Learner.id).where(Learner.external_id == external_id)):
-        raise ConflictError("external_id_taken", f"{external_id!r} already exists", "external_id")
     if email and db.scalar(select(Learner.id).where(func.lower(Learner.email) == email)):
         raise ConflictError("email_taken", f"{email} already belongs to someone", "email")
+    if db.scalar(select(Learner.id).where(Learner.external_id == external_id)):
+        raise ConflictError("external_id_taken", f"{external_id!r} already exists", "external_id")
     learner = Learner(
         external_id=external_id,
         email=email,
