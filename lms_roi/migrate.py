@@ -10,8 +10,16 @@ from alembic.runtime.migration import MigrationContext
 from flask import current_app
 
 import lms_roi.migrations
+from lms_roi.db import TABLE_PREFIX
 
 VERSION_TABLE = "lms_roi_alembic_version"
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """Autogenerate and compare only lms-roi tables: a host's tables share the database."""
+    if type_ == "table":
+        return bool(name) and name.startswith(TABLE_PREFIX) and name != VERSION_TABLE
+    return True
 
 
 def alembic_config(connection=None) -> Config:

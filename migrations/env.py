@@ -5,17 +5,10 @@ from __future__ import annotations
 from alembic import context
 
 import lms_roi.models  # noqa: F401  (registers every table on Base.metadata)
-from lms_roi.db import TABLE_PREFIX, Base, UtcDateTime
-from lms_roi.migrate import VERSION_TABLE
+from lms_roi.db import Base, UtcDateTime
+from lms_roi.migrate import VERSION_TABLE, include_name
 
 config = context.config
-
-
-def include_name(name, type_, parent_names):
-    # A host's tables share the database; never touch them.
-    if type_ == "table":
-        return name.startswith(TABLE_PREFIX) and name != VERSION_TABLE
-    return True
 
 
 def render_item(type_, obj, autogen_context):

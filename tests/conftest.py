@@ -52,6 +52,22 @@ def make_app(database_url: str, **overrides):
     return create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
 
 
+@pytest.fixture
+def app_factory(instance_path):
+    """Build extra apps (other config or database); their connections close afterwards."""
+    apps = []
+
+    def build(database_url: str, **overrides):
+        apps.append(make_app(database_url, **overrides))
+        return apps[-1]
+
+    yield build
+    for extra in apps:
+        with extra.app_context():
+            for engine in extra.extensions["sqlalchemy"].engines.values():
+                engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def app(database_url, instance_path):
     app = make_app(database_url)

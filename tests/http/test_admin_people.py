@@ -139,7 +139,8 @@ def test_edit_form_shows_current_values(app, db, client):
     assert 'value="Bob Martin"' in page
     import re
 
-    checked = re.findall(r'<input checked id="roles-\d" name="roles" type="checkbox" value="(\w+)"', page)
+    pattern = r'<input checked id="roles-\d" name="roles" type="checkbox" value="(\w+)"'
+    checked = re.findall(pattern, page)
     assert checked == ["learner", "tutor"]
 
 

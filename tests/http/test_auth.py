@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import login, make_app
+from conftest import login
 from factories import make_person
 
 
@@ -67,8 +67,8 @@ def test_logout_signs_out(app, db, client):
     assert client.get("/roi/").status_code == 302
 
 
-def test_login_form_rejects_a_post_without_csrf_token(database_url, db):
-    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+def test_login_form_rejects_a_post_without_csrf_token(database_url, db, app_factory):
+    app = app_factory(database_url, WTF_CSRF_ENABLED=True)
     response = app.test_client().post(
         "/roi/login", data={"email": "ana@example.com", "password": "x"}
     )
@@ -76,8 +76,8 @@ def test_login_form_rejects_a_post_without_csrf_token(database_url, db):
     assert "This form has expired" in response.get_data(as_text=True)
 
 
-def test_login_is_rate_limited(database_url, db):
-    app = make_app(database_url, RATELIMIT_ENABLED=True, LMS_ROI_LOGIN_RATE_LIMIT="3 per minute")
+def test_login_is_rate_limited(database_url, db, app_factory):
+    app = app_factory(database_url, RATELIMIT_ENABLED=True, LMS_ROI_LOGIN_RATE_LIMIT="3 per minute")
     client = app.test_client()
     codes = [login(client, "nobody@example.com").status_code for _ in range(4)]
     assert codes == [401, 401, 401, 429]

@@ -29,10 +29,8 @@ def test_every_standalone_endpoint_declares_a_policy(app):
     assert undeclared_endpoints(app) == []
 
 
-def test_the_walker_catches_an_undeclared_endpoint(database_url):
-    from conftest import make_app
-
-    app = make_app(database_url)
+def test_the_walker_catches_an_undeclared_endpoint(database_url, app_factory):
+    app = app_factory(database_url)
     app.add_url_rule("/roi/forgotten", "forgotten", lambda: "open")
     assert undeclared_endpoints(app) == ["forgotten"]
 
