@@ -145,3 +145,17 @@ def fresh_database_url(tmp_path):
 def login(client, email: str, password: str = "correct-horse-1"):  # noqa: S107
     """Sign in through the standalone login page."""
     return client.post("/roi/login", data={"email": email, "password": password})
+
+
+def write_file(directory, name: str, text: str):
+    """Write ``text`` (dedented lines) to ``directory/name`` and return the path."""
+    import textwrap
+
+    path = directory / name
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def run_import(cli, path, kind: str, *extra: str):
+    """``lms-roi import KIND PATH`` through the CLI runner."""
+    return cli.invoke(args=["lms-roi", "import", kind, str(path), *extra])

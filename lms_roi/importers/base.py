@@ -61,6 +61,8 @@ class Importer:
     kind: ClassVar[str]
     required: ClassVar[tuple[str, ...]]
     optional: ClassVar[tuple[str, ...]] = ()
+    #: Column groups whose values may appear on one row only (checked on every row).
+    unique: ClassVar[tuple[tuple[str, ...], ...]] = ()
 
     def __init__(self, filename: str):
         self.filename = filename
@@ -172,7 +174,12 @@ def run_import(
 
 
 def _parsed(importer: Importer, table: Table, bar) -> Iterator[Any]:
+    first_rows: dict[tuple, int] = {}
     for number, record in table.rows:
+        if bar is not None:
+            bar.update(1)
+        if _repeats_a_row(importer, number, record, first_rows):
+            continue
         if record.pop("\0extra", None):
             importer.report(
                 number,
@@ -183,8 +190,28 @@ def _parsed(importer: Importer, table: Table, bar) -> Iterator[Any]:
         parsed = importer.parse_row(number, record)
         if parsed is not None:
             yield parsed
-        if bar is not None:
-            bar.update(1)
+
+
+def _repeats_a_row(importer: Importer, number: int, record: dict, first_rows: dict) -> bool:
+    """Report a row whose natural key already appeared (emails compared case-blind)."""
+    for columns in importer.unique:
+        values = tuple(
+            record.get(c, "").lower() if "@" in record.get(c, "") else record.get(c, "")
+            for c in columns
+        )
+        if not all(values):
+            continue
+        first = first_rows.setdefault((columns, values), number)
+        if first != number:
+            shown = ", ".join(record[c] for c in columns)
+            importer.report(
+                number,
+                columns[-1],
+                f"{shown!r} is already on row {first}",
+                f"keep one row per {' + '.join(columns)}",
+            )
+            return True
+    return False
 
 
 def chunked(values: Iterable, size: int = IN_CHUNK) -> Iterator[list]:
@@ -213,13 +240,13 @@ class LearnerResolver:
                 db.execute(
                     select(Learner.external_id, Learner.id).where(Learner.external_id.in_(part))
                 )
-                .tuples()
+                .all()
                 .all()
             )
         for part in chunked(emails):
             self.by_email.update(
                 db.execute(select(Learner.email, Learner.id).where(Learner.email.in_(part)))
-                .tuples()
+                .all()
                 .all()
             )
 

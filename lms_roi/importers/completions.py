@@ -32,6 +32,7 @@ class CompletionImporter(Importer):
     kind = "completions"
     required = ("learner", "module", "completed_at")
     optional = ("score",)
+    unique = (("learner", "module", "completed_at"),)
 
     def parse_row(self, row, record):
         learner = self.cell(row, "learner", f.required, record["learner"], "learner")
@@ -42,8 +43,6 @@ class CompletionImporter(Importer):
         score = None
         if record.get("score"):
             score = self.cell(row, "score", _score, record["score"])
-            if score is None:
-                return None
         if moment is not None and moment > f.now_utc():
             self.report(
                 row,
@@ -51,9 +50,8 @@ class CompletionImporter(Importer):
                 f"{record['completed_at']} is in the future",
                 "write the moment the learner completed the module",
             )
-            return None
-        if None in (learner, module, moment):
-            return None
+        # Incomplete records still go through the reference checks, so that every
+        # problem of the file is reported at once; nothing is written if any exists.
         return CompletionRecord(row, learner, module, moment, score)
 
     def check_records(self, records):
@@ -61,21 +59,21 @@ class CompletionImporter(Importer):
         modules = dict(
             db.execute(
                 select(Module.slug, Module.id).where(Module.slug.in_({r.module for r in records}))
-            ).tuples()
+            ).all()
         )
         learners = LearnerResolver(r.learner for r in records)
         seen: dict[tuple, int] = {}
         for rec in records:
             rec.module_id = modules.get(rec.module, 0)
-            rec.learner_id = learners.get(rec.learner) or 0
-            if not rec.module_id:
+            rec.learner_id = learners.get(rec.learner or "") or 0
+            if rec.module and not rec.module_id:
                 self.report(
                     rec.row,
                     "module",
                     f"no module with slug {rec.module!r}",
                     "import it first with 'lms-roi import modules', or fix the slug",
                 )
-            if not rec.learner_id:
+            if rec.learner and not rec.learner_id:
                 self.report(
                     rec.row,
                     "learner",
@@ -83,7 +81,7 @@ class CompletionImporter(Importer):
                     "import the learner first with 'lms-roi import learners', or fix the id",
                 )
             key = (rec.learner_id, rec.module_id, rec.completed_at)
-            if rec.module_id and rec.learner_id:
+            if rec.module_id and rec.learner_id and rec.completed_at:
                 if key in seen:
                     self.report(
                         rec.row,

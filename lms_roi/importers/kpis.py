@@ -34,6 +34,7 @@ class KpiDefinitionImporter(Importer):
 
     kind = "kpi-definitions"
     required = ("key", "name", "unit", "direction", "value_per_unit", "period")
+    unique = (("key",),)
 
     def parse_row(self, row, record):
         key = self.cell(row, "key", _key, record["key"])
@@ -44,23 +45,12 @@ class KpiDefinitionImporter(Importer):
             self.cell(row, "value_per_unit", _value_per_unit, record["value_per_unit"]),
             self.cell(row, "period", f.choice, record["period"], "period", KPI_PERIODS),
         )
-        if key is None or any(v is None for v in values):
-            return None
         return KpiRecord(row, key, *values)
 
     def check_records(self, records):
-        first_row: dict[str, int] = {}
-        for rec in records:
-            if rec.key in first_row:
-                self.report(
-                    rec.row,
-                    "key",
-                    f"KPI {rec.key!r} is already defined on row {first_row[rec.key]}",
-                    "keep one row per KPI key",
-                )
-            first_row.setdefault(rec.key, rec.row)
         db = session()
-        existing = {k.key: k for k in db.scalars(select(Kpi).where(Kpi.key.in_(list(first_row))))}
+        keys = [rec.key for rec in records]
+        existing = {k.key: k for k in db.scalars(select(Kpi).where(Kpi.key.in_(keys)))}
         with_values = set(
             db.scalars(
                 select(KpiValue.kpi_id)
@@ -70,7 +60,7 @@ class KpiDefinitionImporter(Importer):
         )
         for rec in records:
             kpi = existing.get(rec.key)
-            if kpi is not None and kpi.period != rec.period and kpi.id in with_values:
+            if kpi and rec.period and kpi.period != rec.period and kpi.id in with_values:
                 self.report(
                     rec.row,
                     "period",
@@ -134,14 +124,13 @@ class KpiValueImporter(Importer):
 
     kind = "kpi-values"
     required = ("learner", "kpi", "period_start", "value")
+    unique = (("learner", "kpi", "period_start"),)
 
     def parse_row(self, row, record):
         learner = self.cell(row, "learner", f.required, record["learner"], "learner")
         kpi = self.cell(row, "kpi", f.required, record["kpi"], "kpi")
         start = self.cell(row, "period_start", f.iso_date, record["period_start"], "period_start")
         value = self.cell(row, "value", f.number, record["value"], "value")
-        if None in (learner, kpi, start, value):
-            return None
         return KpiValueRecord(row, learner, kpi, start, value)
 
     def check_records(self, records):
@@ -153,29 +142,35 @@ class KpiValueImporter(Importer):
         seen: dict[tuple[int, int, date], int] = {}
         for rec in records:
             kpi = kpis.get(rec.kpi)
-            learner_id = learners.get(rec.learner)
-            if kpi is None:
+            learner_id = learners.get(rec.learner or "")
+            if kpi is None and rec.kpi:
                 self.report(
                     rec.row,
                     "kpi",
                     f"no KPI with key {rec.kpi!r}",
                     "import it first with 'lms-roi import kpi-definitions', or fix the key",
                 )
-            else:
-                self.cell(
-                    rec.row, "period_start", f.period_start, rec.period_start, kpi.period, kpi.key
-                )
+            elif kpi is not None:
+                if rec.period_start:
+                    self.cell(
+                        rec.row,
+                        "period_start",
+                        f.period_start,
+                        rec.period_start,
+                        kpi.period,
+                        kpi.key,
+                    )
                 rec.kpi_id = kpi.id
-            if learner_id is None:
+            if learner_id is None and rec.learner:
                 self.report(
                     rec.row,
                     "learner",
                     f"no learner with external id or email {rec.learner!r}",
                     "import the learner first with 'lms-roi import learners', or fix the id",
                 )
-            else:
+            elif learner_id is not None:
                 rec.learner_id = learner_id
-            if kpi is not None and learner_id is not None:
+            if kpi is not None and learner_id is not None and rec.period_start:
                 key = (learner_id, kpi.id, rec.period_start)
                 if key in seen:
                     self.report(

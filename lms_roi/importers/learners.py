@@ -41,6 +41,7 @@ class LearnerImporter(Importer):
     kind = "learners"
     required = ("external_id", "email", "name", "team", "hourly_cost")
     optional = ("manager_email", "timezone", "locale")
+    unique = (("external_id",), ("email",))
 
     def parse_row(self, row, record):
         external_id = self.cell(row, "external_id", _external_id, record["external_id"])
@@ -59,36 +60,13 @@ class LearnerImporter(Importer):
                 row, "locale", f"locale {locale!r} is not a language tag", "write fr, en or fr_FR"
             )
             locale = None
-        if (
-            None in (external_id, email, name, cost)
-            or manager is None
-            or (zone is None and record.get("timezone"))
-        ):
-            return None
         return LearnerRecord(
-            row, external_id, email, name[:200], record["team"], cost, manager, zone, locale
+            row, external_id, email, (name or "")[:200], record["team"], cost, manager, zone, locale
         )
 
     def check_records(self, records):
-        by_external: dict[str, int] = {}
-        by_email: dict[str, int] = {}
-        for rec in records:
-            if rec.external_id in by_external:
-                self.report(
-                    rec.row,
-                    "external_id",
-                    f"{rec.external_id!r} is already on row {by_external[rec.external_id]}",
-                    "keep one row per learner",
-                )
-            if rec.email in by_email:
-                self.report(
-                    rec.row,
-                    "email",
-                    f"{rec.email} is already on row {by_email[rec.email]}",
-                    "each learner needs their own email",
-                )
-            by_external.setdefault(rec.external_id, rec.row)
-            by_email.setdefault(rec.email, rec.row)
+        by_external = {rec.external_id for rec in records if rec.external_id}
+        by_email = {rec.email for rec in records if rec.email}
         db = session()
         self.existing: dict[str, Learner] = {}
         email_owner: dict[str, str] = {}
@@ -96,13 +74,13 @@ class LearnerImporter(Importer):
             for learner in db.scalars(select(Learner).where(Learner.external_id.in_(part))):
                 self.existing[learner.external_id] = learner
         managers = {rec.manager_email for rec in records if rec.manager_email}
-        for part in chunked(set(by_email) | managers):
+        for part in chunked(by_email | managers):
             for ext, mail in db.execute(
                 select(Learner.external_id, Learner.email).where(Learner.email.in_(part))
             ):
                 email_owner[mail] = ext
         for rec in records:
-            owner = email_owner.get(rec.email)
+            owner = email_owner.get(rec.email or "")
             if owner is not None and owner != rec.external_id and owner not in by_external:
                 self.report(
                     rec.row,
@@ -121,7 +99,7 @@ class LearnerImporter(Importer):
                     f"no learner with email {rec.manager_email}",
                     "add the manager to this file or import them first",
                 )
-            if rec.manager_email == rec.email:
+            if rec.manager_email and rec.manager_email == rec.email:
                 self.report(
                     rec.row,
                     "manager_email",
@@ -192,14 +170,14 @@ def _external_id(value: str) -> str:
 def _ensure_teams(names: set[str]) -> dict[str, int]:
     db = session()
     slugs = {team_slug(name): name for name in names}
-    known = dict(db.execute(select(Team.slug, Team.id).where(Team.slug.in_(list(slugs)))).tuples())
+    known = dict(db.execute(select(Team.slug, Team.id).where(Team.slug.in_(list(slugs)))).all())
     missing = [dict(slug=slug, name=name) for slug, name in slugs.items() if slug not in known]
     if missing:
         db.execute(insert(Team), missing)
         known.update(
             db.execute(
                 select(Team.slug, Team.id).where(Team.slug.in_([m["slug"] for m in missing]))
-            ).tuples()
+            ).all()
         )
     return known
 
@@ -211,7 +189,7 @@ def _ids_by_external(external_ids: list[str]) -> dict[str, int]:
         ids.update(
             db.execute(
                 select(Learner.external_id, Learner.id).where(Learner.external_id.in_(part))
-            ).tuples()
+            ).all()
         )
     return ids
 
@@ -221,7 +199,7 @@ def _ids_by_email(emails: set[str]) -> dict[str, int]:
     ids: dict[str, int] = {}
     for part in chunked(emails):
         ids.update(
-            db.execute(select(Learner.email, Learner.id).where(Learner.email.in_(part))).tuples()
+            db.execute(select(Learner.email, Learner.id).where(Learner.email.in_(part))).all()
         )
     return ids
 

@@ -48,6 +48,7 @@ class ModuleImporter(Importer):
         "cost_per_learner",
     )
     optional = ("summary", "tags")
+    unique = (("slug",),)
 
     def parse_row(self, row, record):
         slug = self.cell(row, "slug", _slug, record["slug"])
@@ -61,8 +62,6 @@ class ModuleImporter(Importer):
         per_learner = self.cell(
             row, "cost_per_learner", f.money, record["cost_per_learner"], "cost_per_learner"
         )
-        if None in (slug, title, method, duration, kpis, fixed, per_learner):
-            return None
         tags = None
         if "tags" in record:
             tags = sorted(
@@ -75,7 +74,7 @@ class ModuleImporter(Importer):
         return ModuleRecord(
             row,
             slug,
-            title[:200],
+            (title or "")[:200],
             method,
             duration,
             kpis,
@@ -86,21 +85,11 @@ class ModuleImporter(Importer):
         )
 
     def check_records(self, records):
-        first: dict[str, int] = {}
-        for rec in records:
-            if rec.slug in first:
-                self.report(
-                    rec.row,
-                    "slug",
-                    f"module {rec.slug!r} is already on row {first[rec.slug]}",
-                    "keep one row per module slug",
-                )
-            first.setdefault(rec.slug, rec.row)
         db = session()
-        wanted = {key for rec in records for key in rec.kpis}
+        wanted = {key for rec in records for key in rec.kpis or {}}
         self.kpis = {k.key: k for k in db.scalars(select(Kpi).where(Kpi.key.in_(wanted)))}
         for rec in records:
-            for key in rec.kpis:
+            for key in rec.kpis or {}:
                 if key not in self.kpis:
                     self.report(
                         rec.row,

@@ -16,6 +16,7 @@ from lms_roi.policy import view_policy
 
 def build_host(tmp_path, **config):
     """A minimal learning platform: its own SQLAlchemy, User model and LoginManager."""
+
     class HostBase(DeclarativeBase):
         pass
 
