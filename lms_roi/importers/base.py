@@ -239,15 +239,11 @@ class LearnerResolver:
             self.by_external.update(
                 db.execute(
                     select(Learner.external_id, Learner.id).where(Learner.external_id.in_(part))
-                )
-                .all()
-                .all()
+                ).all()
             )
         for part in chunked(emails):
             self.by_email.update(
-                db.execute(select(Learner.email, Learner.id).where(Learner.email.in_(part)))
-                .all()
-                .all()
+                db.execute(select(Learner.email, Learner.id).where(Learner.email.in_(part))).all()
             )
 
     def get(self, reference: str) -> int | None:
