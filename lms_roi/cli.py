@@ -131,23 +131,44 @@ def import_command(kind: str, file: Path, dry_run: bool) -> None:
 @lms_roi_group.command("demo")
 @click.option(
     "--learners",
-    default=60,
+    default=150,
     show_default=True,
     type=click.IntRange(10, 100_000),
     help="How many learners the demo organisation has.",
 )
 @click.option(
-    "--seed", default=7, show_default=True, type=int, help="Random seed (same seed, same data)."
+    "--seed",
+    default=7,
+    show_default=True,
+    type=int,
+    help="Random seed (same seed and date, same data).",
 )
 @click.option(
     "--reset", is_flag=True, help="Drop every lms-roi table first (loses all lms-roi data)."
 )
-def demo_command(learners: int, seed: int, reset: bool) -> None:
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="End the 12 months of history before this date (default: today).",
+)
+@click.option(
+    "--url",
+    default="http://127.0.0.1:5000",
+    show_default=True,
+    help="Address printed with the demo logins.",
+)
+def demo_command(learners: int, seed: int, reset: bool, as_of, url: str) -> None:
     """Fill the database with a realistic, deterministic demo organisation."""
     from lms_roi.demo import DemoRefused, build_demo
 
     try:
-        summary = build_demo(learners=learners, seed=seed, reset=reset)
+        summary = build_demo(
+            learners=learners,
+            seed=seed,
+            reset=reset,
+            url=url,
+            as_of=as_of.date() if as_of else None,
+        )
     except DemoRefused as refused:
         click.echo(f"error: {refused}", err=True)
         sys.exit(1)
