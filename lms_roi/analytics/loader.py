@@ -1,0 +1,222 @@
+"""The one place where SQL meets pandas: ``select()`` statements turned into DataFrames.
+
+Window means are computed in SQL (one ``GROUP BY window, learner`` query per
+batch of windows), so pandas receives one row per learner and window, never
+the raw KPI values.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from flask import current_app
+from sqlalchemy import Date, Float, Integer, and_, case, func, literal, or_, select, union_all
+
+from lms_roi.db import session
+from lms_roi.models import (
+    Completion,
+    CostItem,
+    FollowUp,
+    Kpi,
+    KpiValue,
+    Learner,
+    Module,
+    ModuleKpi,
+    ProgramModule,
+    TutoringPair,
+    TutoringSession,
+)
+
+# SQLite refuses compound SELECTs of more than 500 terms.
+WINDOW_BATCH = 400
+
+
+def frame(stmt) -> pd.DataFrame:
+    """Run ``stmt`` in the app's session and return the rows as a DataFrame."""
+    return pd.read_sql(stmt, session().connection())
+
+
+def completions() -> pd.DataFrame:
+    """Every completion with its calendar date ``t`` in the organisation's time zone."""
+    df = frame(
+        select(
+            Completion.id,
+            Completion.learner_id,
+            Completion.module_id,
+            Completion.version,
+            Completion.completed_at,
+            Completion.score,
+        )
+    )
+    tz = current_app.config.get("LMS_ROI_TIMEZONE", "UTC")
+    moments = pd.to_datetime(df["completed_at"], utc=True)
+    df["t"] = moments.dt.tz_convert(tz).dt.tz_localize(None).dt.normalize()
+    return df.drop(columns="completed_at")
+
+
+def modules() -> pd.DataFrame:
+    return frame(
+        select(
+            Module.id.label("module_id"),
+            Module.slug,
+            Module.title,
+            Module.method,
+            Module.duration_minutes,
+        )
+    )
+
+
+def kpis() -> pd.DataFrame:
+    return frame(
+        select(
+            Kpi.id.label("kpi_id"),
+            Kpi.key,
+            Kpi.name,
+            Kpi.unit,
+            Kpi.direction,
+            Kpi.period,
+            Kpi.value_per_unit.cast(Float).label("value_per_unit"),
+        )
+    )
+
+
+def module_kpis() -> pd.DataFrame:
+    return frame(select(ModuleKpi.module_id, ModuleKpi.kpi_id, ModuleKpi.weight))
+
+
+def learners() -> pd.DataFrame:
+    return frame(
+        select(
+            Learner.id.label("learner_id"),
+            Learner.external_id,
+            Learner.team_id,
+            Learner.hourly_cost.cast(Float).label("hourly_cost"),
+        )
+    )
+
+
+def cost_items() -> pd.DataFrame:
+    return frame(
+        select(
+            CostItem.module_id,
+            CostItem.program_id,
+            CostItem.category,
+            CostItem.basis,
+            CostItem.amount.cast(Float).label("amount"),
+        )
+    )
+
+
+def program_modules() -> pd.DataFrame:
+    return frame(select(ProgramModule.program_id, ProgramModule.module_id))
+
+
+def tutoring_cost_by_program() -> pd.DataFrame:
+    """Tutors' time on each program: session minutes x the tutor's hourly cost."""
+    tutor = Learner.__table__.alias("tutor")
+    cost = func.sum(TutoringSession.minutes * tutor.c.hourly_cost.cast(Float) / 60.0)
+    return frame(
+        select(TutoringPair.program_id, cost.label("tutoring_cost"))
+        .join(TutoringSession, TutoringSession.pair_id == TutoringPair.id)
+        .join(tutor, tutor.c.id == TutoringPair.tutor_id)
+        .where(TutoringPair.program_id.is_not(None))
+        .group_by(TutoringPair.program_id)
+    )
+
+
+def follow_up_estimates() -> pd.DataFrame:
+    """The latest answered attribution and confidence per learner and module."""
+    latest = (
+        select(
+            FollowUp.learner_id,
+            FollowUp.module_id,
+            func.max(FollowUp.offset_days).label("offset_days"),
+        )
+        .where(FollowUp.attribution_pct.is_not(None), FollowUp.confidence_pct.is_not(None))
+        .group_by(FollowUp.learner_id, FollowUp.module_id)
+        .subquery()
+    )
+    return frame(
+        select(
+            FollowUp.learner_id,
+            FollowUp.module_id,
+            FollowUp.attribution_pct,
+            FollowUp.confidence_pct,
+        ).join(
+            latest,
+            and_(
+                latest.c.learner_id == FollowUp.learner_id,
+                latest.c.module_id == FollowUp.module_id,
+                latest.c.offset_days == FollowUp.offset_days,
+            ),
+        )
+    )
+
+
+def kpi_periods(kpi_ids) -> dict[int, np.ndarray]:
+    """The distinct period starts recorded for each KPI (sorted datetime64)."""
+    df = frame(
+        select(KpiValue.kpi_id, KpiValue.period_start)
+        .where(KpiValue.kpi_id.in_([int(k) for k in kpi_ids]))
+        .distinct()
+    )
+    df["period_start"] = pd.to_datetime(df["period_start"])
+    return {int(k): np.sort(g["period_start"].to_numpy()) for k, g in df.groupby("kpi_id")}
+
+
+def window_means(windows: pd.DataFrame) -> pd.DataFrame:
+    """Mean KPI value per learner in the pre and post window of each window row.
+
+    ``windows``: ``wid``, ``kpi_id``, ``pre_lo``, ``pre_hi``, ``post_lo``,
+    ``post_hi``. Returns ``wid``, ``learner_id``, ``pre_mean``, ``post_mean``
+    for every learner with a value in either window.
+    """
+    parts = [
+        _window_means_batch(windows.iloc[i : i + WINDOW_BATCH])
+        for i in range(0, len(windows), WINDOW_BATCH)
+    ]
+    if not parts:
+        return pd.DataFrame(columns=["wid", "learner_id", "pre_mean", "post_mean"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _window_means_batch(windows: pd.DataFrame) -> pd.DataFrame:
+    rows = [
+        select(
+            literal(int(w.wid), Integer).label("wid"),
+            literal(int(w.kpi_id), Integer).label("kpi_id"),
+            *(
+                literal(_day(getattr(w, name)), Date).label(name)
+                for name in ("pre_lo", "pre_hi", "post_lo", "post_hi")
+            ),
+        )
+        for w in windows.itertuples()
+    ]
+    w = (rows[0] if len(rows) == 1 else union_all(*rows)).subquery("w")
+    value = KpiValue.value
+    stmt = (
+        select(
+            w.c.wid,
+            KpiValue.learner_id,
+            func.avg(case((KpiValue.period_start < w.c.pre_hi, value))).label("pre_mean"),
+            func.avg(case((KpiValue.period_start >= w.c.post_lo, value))).label("post_mean"),
+        )
+        .join(
+            w,
+            and_(
+                KpiValue.kpi_id == w.c.kpi_id,
+                KpiValue.period_start >= w.c.pre_lo,
+                KpiValue.period_start < w.c.post_hi,
+                or_(KpiValue.period_start < w.c.pre_hi, KpiValue.period_start >= w.c.post_lo),
+            ),
+        )
+        .group_by(w.c.wid, KpiValue.learner_id)
+    )
+    df = frame(stmt)
+    return df.astype({"pre_mean": float, "post_mean": float})
+
+
+def _day(value) -> date:
+    return pd.Timestamp(value).date()

@@ -1,0 +1,319 @@
+"""ROI reports by module, learner, method, program, module version and team.
+
+Rows follow the JSON contract of the CLI and the REST API; levels 1-3 and
+intangibles travel beside them in :attr:`RoiReport.levels`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import select
+
+from lms_roi.models import Program, ProgramModule, Team
+
+from . import levels as lv
+from .effects import RoiParams
+from .estimate import Estimates, RoiInputs, estimate
+from .loader import frame
+from .money import roi_metrics
+
+REPORTS = ("module", "learner", "method", "program", "version", "team")
+METHODS = ("in_person", "online", "blended", "micro_learning")
+
+#: The conservative choices the method leaves open, printed on every report.
+NOTES = (
+    "Benefits count first-year effects only (horizon {horizon} months) and only for learners "
+    "with KPI values in both windows; no data means no improvement.",
+    "The training effect is the change of completers minus the change of colleagues who had "
+    "not completed the module by the end of the same windows (difference in differences); "
+    "without {min_control} such colleagues it falls back to participants' own attribution x "
+    "confidence estimates, and without those the benefit is 0.",
+    "When several modules claim more than 100 % of one learner's KPI change, their claims "
+    "are scaled down to share it.",
+    "Costs are fully loaded: fixed and per-learner items, learners' time at their hourly "
+    "cost, and an equal share of each program's own costs and tutoring time.",
+    "Groups of fewer than {min_group} learners are flagged insufficient_data; outliers "
+    "(robust z-score above {outlier_z}) are flagged{excluded}.",
+)
+
+
+@dataclass
+class RoiReport:
+    """Report rows, their levels 1-3 and intangibles (same order), and method notes."""
+
+    by: str
+    rows: list[dict]
+    levels: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def roi_report(by: str, params: RoiParams | None = None) -> RoiReport:
+    """Compute the ROI report ``by`` one of :data:`REPORTS`."""
+    if by not in REPORTS:
+        raise ValueError(f"unknown report {by!r}; use one of {', '.join(REPORTS)}")
+    params = params or RoiParams()
+    inputs = RoiInputs.load()
+    estimates = estimate(inputs, params, by_version=by == "version")
+    context = _Context(inputs, estimates, params)
+    rows, groups = getattr(context, f"by_{by}")()
+    levels = lv.learner_levels()
+    enrolled = lv.enrolled_learners()
+    report_levels = [lv.aggregate_levels(levels, completers, enrolled) for completers in groups]
+    excluded = " and excluded" if params.exclude_outliers else " (kept; exclude on request)"
+    notes = [
+        n.format(
+            horizon=params.horizon_months,
+            min_control=params.min_control,
+            min_group=params.min_group,
+            outlier_z=params.outlier_z,
+            excluded=excluded,
+        )
+        for n in NOTES
+    ]
+    return RoiReport(by, rows, report_levels, notes)
+
+
+class _Context:
+    def __init__(self, inputs: RoiInputs, estimates: Estimates, params: RoiParams):
+        self.inputs = inputs
+        self.effects = estimates.effects
+        self.learner_benefits = estimates.learner_benefits
+        self.params = params
+        self.costs = inputs.costs()
+        self.modules = inputs.modules.set_index("module_id")
+        self.completions = inputs.completions
+
+    # -- by module ------------------------------------------------------------------
+    def by_module(self):
+        rows, groups = [], []
+        for module_id, module in self.modules.iterrows():
+            done = self.completions[self.completions["module_id"] == module_id]
+            effects = self.effects[self.effects["unit"] == module_id]
+            cost = float(self.costs.loc[module_id, "cost"])
+            rows.append(
+                self._unit_row(
+                    {"module": module["slug"], "method": module["method"]}, done, effects, cost
+                )
+            )
+            groups.append(done)
+        return _sorted(rows, groups)
+
+    def by_version(self):
+        first = self.inputs.first_completions()
+        rows, groups = [], []
+        for (module_id, version), done in self.completions.groupby(["module_id", "version"]):
+            module = self.modules.loc[module_id]
+            costs = self.costs.loc[module_id]
+            share = len(done) / max(int(costs["n_completions"]), 1)
+            cost = float(
+                (costs["fixed"] + costs["program_share"]) * share
+                + costs["per_learner_rate"] * len(done)
+                + (done["learner_id"].map(self._hourly) * module["duration_minutes"] / 60).sum()
+            )
+            effects = self.effects[self.effects["unit"] == (module_id, version)]
+            starters = first[(first["module_id"] == module_id) & (first["version"] == version)]
+            row = self._unit_row(
+                {"module": module["slug"], "version": int(version), "method": module["method"]},
+                done,
+                effects,
+                cost,
+                n_learners=len(starters),
+            )
+            rows.append(row)
+            groups.append(done)
+        return rows, groups
+
+    def _unit_row(
+        self,
+        head: dict,
+        done: pd.DataFrame,
+        effects: pd.DataFrame,
+        cost: float,
+        n_learners: int | None = None,
+    ) -> dict:
+        benefit = float(effects["benefit"].sum())
+        n_learners = done["learner_id"].nunique() if n_learners is None else n_learners
+        flags = _flags(n_learners, effects, self.params)
+        return {
+            **head,
+            "n_completions": len(done),
+            **_money(cost, benefit),
+            "flags": flags,
+            "kpis": [_kpi_entry(e) for e in effects.itertuples(index=False)],
+        }
+
+    # -- by learner and team ----------------------------------------------------------
+    def learner_frame(self) -> pd.DataFrame:
+        """Per learner: cost share, benefit share and the modules completed."""
+        c = self.completions.merge(self.costs, left_on="module_id", right_index=True)
+        n = c["n_completions"].clip(lower=1)
+        duration = c["module_id"].map(self.modules["duration_minutes"])
+        c["cost"] = (
+            (c["fixed"] + c["program_share"]) / n
+            + c["per_learner_rate"]
+            + duration / 60 * c["learner_id"].map(self._hourly)
+        )
+        learners = self.inputs.learners.set_index("learner_id")
+        out = pd.DataFrame({"cost": c.groupby("learner_id")["cost"].sum()})
+        out["benefit"] = (
+            self.learner_benefits.groupby("learner_id")["benefit"]
+            .sum()
+            .reindex(out.index, fill_value=0.0)
+            if len(self.learner_benefits)
+            else 0.0
+        )
+        out["modules"] = (
+            c.assign(slug=c["module_id"].map(self.modules["slug"]))
+            .groupby("learner_id")["slug"]
+            .agg(lambda s: sorted(set(s)))
+        )
+        out["external_id"] = learners["external_id"].reindex(out.index)
+        out["team_id"] = learners["team_id"].reindex(out.index)
+        return out
+
+    def by_learner(self):
+        frame_ = self.learner_frame().sort_values("external_id")
+        rows, groups = [], []
+        for learner_id, r in frame_.iterrows():
+            money = _money(float(r["cost"]), float(r["benefit"]))
+            rows.append(
+                {
+                    "learner": r["external_id"],
+                    "cost": money["cost"],
+                    "benefit": money["benefit"],
+                    "net_benefit": money["net_benefit"],
+                    "roi_pct": money["roi_pct"],
+                    "modules": r["modules"],
+                }
+            )
+            groups.append(self.completions[self.completions["learner_id"] == learner_id])
+        return rows, groups
+
+    def by_team(self):
+        per_learner = self.learner_frame()
+        teams = frame(select(Team.id.label("team_id"), Team.slug)).set_index("team_id")["slug"]
+        rows, groups = [], []
+        for team_id, members in per_learner.groupby(per_learner["team_id"].fillna(-1)):
+            money = _money(float(members["cost"].sum()), float(members["benefit"].sum()))
+            flags = ["insufficient_data"] if len(members) < self.params.min_group else []
+            rows.append(
+                {
+                    "team": teams.get(team_id, "(no team)"),
+                    "n_learners": len(members),
+                    **money,
+                    "flags": flags,
+                }
+            )
+            groups.append(self.completions[self.completions["learner_id"].isin(members.index)])
+        return _sorted(rows, groups)
+
+    # -- by method and program --------------------------------------------------------
+    def by_method(self):
+        rows, groups = [], []
+        for method in METHODS:
+            module_ids = self.modules.index[self.modules["method"] == method]
+            done = self.completions[self.completions["module_id"].isin(module_ids)]
+            effects = self.effects[self.effects["module_id"].isin(module_ids)]
+            cost = float(self.costs.loc[module_ids, "cost"].sum())
+            money = _money(cost, float(effects["benefit"].sum()))
+            rows.append(
+                {
+                    "method": method,
+                    "n_modules": len(module_ids),
+                    "n_completions": len(done),
+                    **money,
+                    "flags": _flags(done["learner_id"].nunique(), effects, self.params),
+                }
+            )
+            groups.append(done)
+        return rows, groups
+
+    def by_program(self):
+        programs = frame(select(Program.id, Program.slug, Program.title)).set_index("id")
+        steps = frame(select(ProgramModule.program_id, ProgramModule.module_id))
+        from .money import program_costs
+
+        own = program_costs(self.completions, self.inputs.cost_items, steps, self.inputs.tutoring)
+        rows, groups = [], []
+        for program_id, program in programs.iterrows():
+            module_ids = steps.loc[steps["program_id"] == program_id, "module_id"]
+            costs = self.costs.loc[self.costs.index.isin(module_ids)]
+            cost = float((costs["cost"] - costs["program_share"]).sum() + own.get(program_id, 0.0))
+            done = self.completions[self.completions["module_id"].isin(module_ids)]
+            effects = self.effects[self.effects["module_id"].isin(module_ids)]
+            rows.append(
+                {
+                    "program": program["slug"],
+                    "n_modules": len(module_ids),
+                    "n_completions": len(done),
+                    **_money(cost, float(effects["benefit"].sum())),
+                    "flags": _flags(done["learner_id"].nunique(), effects, self.params),
+                }
+            )
+            groups.append(done)
+        return _sorted(rows, groups)
+
+    def _hourly(self, learner_id):
+        return self._hourly_map.get(learner_id, 0.0)
+
+    @property
+    def _hourly_map(self) -> dict:
+        if not hasattr(self, "_hourly_cache"):
+            self._hourly_cache = self.inputs.learners.set_index("learner_id")[
+                "hourly_cost"
+            ].to_dict()
+        return self._hourly_cache
+
+
+def _money(cost: float, benefit: float) -> dict:
+    return {"cost": round(cost, 2), "benefit": round(benefit, 2), **roi_metrics(benefit, cost)}
+
+
+def _flags(n_learners: int, effects: pd.DataFrame, params: RoiParams) -> list[str]:
+    flags = []
+    if n_learners < params.min_group or (
+        len(effects) and (effects["n_treated"] < params.min_group).any()
+    ):
+        flags.append("insufficient_data")
+    if len(effects) == 0:
+        flags.append("no_kpi_linked")
+    if (effects["isolation"] == "participant_estimate").any():
+        flags.append("participant_estimate_used")
+    if (effects["isolation"] == "none").any():
+        flags.append("effect_not_isolated")
+    if (effects["n_outliers"] > 0).any():
+        flags.append("outliers_present")
+        if params.exclude_outliers:
+            flags.append("outliers_excluded")
+    return flags
+
+
+def _number(value, digits: int = 4):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return round(float(value), digits)
+
+
+def _kpi_entry(effect) -> dict:
+    return {
+        "kpi": effect.kpi,
+        "isolation": effect.isolation,
+        "n_treated": int(effect.n_treated),
+        "n_control": int(effect.n_control),
+        "effect": _number(effect.effect),
+        "std_error": _number(effect.std_error),
+        "ci_low": _number(effect.ci_low),
+        "ci_high": _number(effect.ci_high),
+        "benefit": round(float(effect.benefit), 2),
+    }
+
+
+def _sorted(rows: list[dict], groups: list) -> tuple[list[dict], list]:
+    """Highest ROI first (undefined ROI last), so the report reads as a ranking."""
+    order = sorted(
+        range(len(rows)), key=lambda i: (rows[i]["roi_pct"] is None, -(rows[i]["roi_pct"] or 0))
+    )
+    return [rows[i] for i in order], [groups[i] for i in order]
