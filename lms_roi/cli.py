@@ -175,6 +175,62 @@ def demo_command(learners: int, seed: int, reset: bool, as_of, url: str) -> None
     click.echo(summary)
 
 
+@lms_roi_group.group("report")
+def report_group() -> None:
+    """Reports."""
+
+
+@report_group.command("roi")
+@click.option(
+    "--by",
+    "by",
+    type=click.Choice(["module", "learner", "method", "program", "version", "team"]),
+    default="module",
+    show_default=True,
+)
+@click.option("--pre-days", default=90, show_default=True, type=click.IntRange(1, 3650))
+@click.option("--lag-days", default=30, show_default=True, type=click.IntRange(0, 3650))
+@click.option("--post-days", default=90, show_default=True, type=click.IntRange(1, 3650))
+@click.option("--horizon-months", default=12, show_default=True, type=click.IntRange(1, 120))
+@click.option(
+    "--exclude-outliers", is_flag=True, help="Leave out changes with a robust z-score above 3.5."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+def report_roi(by, pre_days, lag_days, post_days, horizon_months, exclude_outliers, fmt) -> None:
+    """Phillips ROI by module, learner, method, program, module version or team."""
+    from lms_roi import exports
+    from lms_roi.analytics import RoiParams, roi_report
+    from lms_roi.services.audit import record_audit
+
+    params = RoiParams(
+        pre_days=pre_days,
+        lag_days=lag_days,
+        post_days=post_days,
+        horizon_months=horizon_months,
+        exclude_outliers=exclude_outliers,
+    )
+    report = roi_report(by, params)
+    if by in ("learner", "team"):
+        # Individual KPI data: every read is audited.
+        record_audit(
+            "report.roi_read",
+            actor=None,
+            actor_label="cli",
+            target_type="report",
+            target_id=by,
+            details={"rows": len(report.rows)},
+        )
+        session().commit()
+    render = {"table": exports.to_table, "csv": exports.to_csv, "json": exports.to_json}[fmt]
+    click.echo(render(report))
+
+
 def main() -> None:
     """Entry point of the ``lms-roi`` console script (the standalone app)."""
     from lms_roi.app import create_app

@@ -81,7 +81,11 @@ def enrolled_learners() -> pd.DataFrame:
 
 
 def aggregate_levels(
-    levels: pd.DataFrame, completers: pd.DataFrame, enrolled: pd.DataFrame
+    levels: pd.DataFrame,
+    completers: pd.DataFrame,
+    enrolled: pd.DataFrame,
+    *,
+    per_person: bool = False,
 ) -> dict[str, float | None]:
     """Levels 1-3 and intangibles over the (learner, module) pairs of ``completers``.
 
@@ -89,7 +93,9 @@ def aggregate_levels(
     (points, learners with both). L3: % of answered follow-ups saying the
     learning was applied. Satisfaction: mean relevance (1-5). Engagement: % of
     due follow-ups answered. Completion rate: % of learners enrolled for these
-    modules who completed them.
+    modules who completed them (with ``per_person``, only the group's own
+    enrolments count: a learner or a team measured against what they were
+    enrolled in).
     """
     keys = ["learner_id", "module_id"]
     rows = completers[keys].drop_duplicates().merge(levels, on=keys, how="left")
@@ -97,6 +103,8 @@ def aggregate_levels(
     answered = rows["follow_ups_answered"].sum()
     due = rows["follow_ups_due"].sum()
     expected = enrolled[enrolled["module_id"].isin(rows["module_id"].unique())]
+    if per_person:
+        expected = enrolled[enrolled["learner_id"].isin(rows["learner_id"].unique())]
     reached = expected.merge(completers[keys].drop_duplicates(), on=keys)
     return {
         "l1_reaction": _mean(rows["rating"]),

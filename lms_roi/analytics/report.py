@@ -61,7 +61,11 @@ def roi_report(by: str, params: RoiParams | None = None) -> RoiReport:
     rows, groups = getattr(context, f"by_{by}")()
     levels = lv.learner_levels()
     enrolled = lv.enrolled_learners()
-    report_levels = [lv.aggregate_levels(levels, completers, enrolled) for completers in groups]
+    per_person = by in ("learner", "team")
+    report_levels = [
+        lv.aggregate_levels(levels, completers, enrolled, per_person=per_person)
+        for completers in groups
+    ]
     excluded = " and excluded" if params.exclude_outliers else " (kept; exclude on request)"
     notes = [
         n.format(
