@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import abort, current_app, g
+from flask import abort, current_app, g, request
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -71,9 +71,14 @@ def policy(*roles: str):
 
 def _unauthorized():
     manager = getattr(current_app, "login_manager", None)
-    if manager is not None:
+    if manager is not None and not wants_json():
         return manager.unauthorized()
     abort(401)
+
+
+def wants_json() -> bool:
+    """Whether the request is an API call (JSON errors, token auth, no login redirect)."""
+    return bool(request.blueprint) and request.blueprint.endswith(".api")
 
 
 def current_person() -> Learner | None:
@@ -84,6 +89,8 @@ def current_person() -> Learner | None:
 
 
 def _load_person() -> Learner | None:
+    if wants_json():
+        return _token_person()
     if not getattr(current_user, "is_authenticated", False):
         return None
     loader = current_app.config.get("LMS_ROI_LEARNER_LOADER") or default_learner_loader
@@ -115,6 +122,18 @@ def default_learner_loader(user) -> Learner | None:
         # Provisioning is its own unit of work, done before the view runs.
         db.commit()
     return learner
+
+
+def _token_person() -> Learner | None:
+    """API calls authenticate with ``Authorization: Bearer <token>`` only."""
+    from lms_roi.services.tokens import authenticate_token
+
+    header = request.headers.get("Authorization", "")
+    scheme, _, credentials = header.partition(" ")
+    if scheme.lower() != "bearer" or not credentials.strip():
+        return None
+    token = authenticate_token(credentials.strip())
+    return token.learner if token is not None else None
 
 
 def view_policy(view) -> Policy | None:

@@ -132,6 +132,29 @@ def run_import(
     dry run (which validates and counts exactly like a real run).
     """
     table = read_table(content, filename)
+    return import_table(
+        importer_class,
+        table,
+        hashlib.sha256(content).hexdigest(),
+        dry_run=dry_run,
+        actor=actor,
+        actor_label=actor_label,
+        progress=progress,
+    )
+
+
+def import_table(
+    importer_class: type[Importer],
+    table: Table,
+    sha256: str,
+    *,
+    dry_run: bool = False,
+    actor: Learner | None = None,
+    actor_label: str = "",
+    progress: Callable[[int], ContextManager] | None = None,
+) -> ImportResult:
+    """:func:`run_import` for rows already read (from a file or a JSON body)."""
+    filename = table.filename
     importer = importer_class(filename)
     importer.check_header(table.header)
     if importer.issues:
@@ -145,7 +168,7 @@ def run_import(
     batch = ImportBatch(
         kind=importer.kind,
         filename=filename[-255:],
-        file_sha256=hashlib.sha256(content).hexdigest(),
+        file_sha256=sha256,
         rows=len(records),
         dry_run=dry_run,
         actor_id=actor.id if actor else None,

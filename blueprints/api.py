@@ -1,0 +1,212 @@
+"""REST API ``/api/v1``: token auth (``Authorization: Bearer …``), JSON in and out.
+
+Every error body is ``{"code", "message", "field"}`` (plus ``errors`` for rejected rows).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+from marshmallow import Schema, ValidationError, fields, validate
+from werkzeug.exceptions import HTTPException
+
+from lms_roi.analytics import REPORTS, RoiParams, roi_report
+from lms_roi.db import session
+from lms_roi.importers import IMPORTERS, ImportRejected, import_file, import_records
+from lms_roi.policy import PUBLIC, current_person, policy
+from lms_roi.services.audit import record_audit
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+MAX_BATCH = 50_000
+
+
+class RoiQueryIn(Schema):
+    """Query string of ``GET /reports/roi``."""
+
+    by = fields.String(load_default="module", validate=validate.OneOf(REPORTS))
+    pre_days = fields.Integer(load_default=90, validate=validate.Range(1, 3650))
+    lag_days = fields.Integer(load_default=30, validate=validate.Range(0, 3650))
+    post_days = fields.Integer(load_default=90, validate=validate.Range(1, 3650))
+    horizon_months = fields.Integer(load_default=12, validate=validate.Range(1, 120))
+    exclude_outliers = fields.Boolean(load_default=False)
+
+
+class KpiValueIn(Schema):
+    learner = fields.Raw(required=True)
+    kpi = fields.Raw(required=True)
+    period_start = fields.Raw(required=True)
+    value = fields.Raw(required=True)
+
+
+class KpiValuesIn(Schema):
+    """Body of ``POST /kpi-values``: ``{"values": [...], "dry_run": false}``."""
+
+    values = fields.List(
+        fields.Dict(), required=True, validate=validate.Length(min=1, max=MAX_BATCH)
+    )
+    dry_run = fields.Boolean(load_default=False)
+
+
+def error(status: int, code: str, message: str, field: str | None = None, **extra):
+    return jsonify({"code": code, "message": message, "field": field, **extra}), status
+
+
+@api.errorhandler(ValidationError)
+def invalid_input(exc: ValidationError):
+    field_name, messages = next(iter(exc.normalized_messages().items()))
+    message = messages[0] if isinstance(messages, list) else str(messages)
+    return error(400, "invalid_input", f"{field_name}: {message}", field_name)
+
+
+def http_error(exc: HTTPException):
+    codes = {
+        401: "unauthenticated",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "too_large",
+    }
+    messages = {
+        401: "send a valid API token as 'Authorization: Bearer <token>'",
+        403: "your roles do not allow this; it needs analyst or admin",
+    }
+    response = error(
+        exc.code or 500,
+        codes.get(exc.code, "http_error"),
+        messages.get(exc.code, exc.description or exc.name),
+    )[0]
+    response.status_code = exc.code or 500
+    if exc.code == 405:
+        response.headers["Allow"] = ", ".join(exc.valid_methods or [])
+    return response
+
+
+# Registered per status code: Flask prefers a parent blueprint's code-specific (HTML)
+# handler over a class-based one on this blueprint.
+for _status in (400, 401, 403, 404, 405, 413):
+    api.register_error_handler(_status, http_error)
+
+
+def _rejected(rejected: ImportRejected):
+    issues = [
+        {"row": i.row, "field": i.column, "message": i.message, "fix": i.fix}
+        for i in rejected.issues
+    ]
+    first = rejected.issues[0]
+    return error(
+        422,
+        "rows_rejected",
+        f"{len(issues)} problem(s); nothing was written. First: row {first.row}, "
+        f"{first.column}: {first.message}",
+        first.column,
+        errors=issues,
+    )
+
+
+@api.get("/reports/roi")
+@policy("analyst", "admin")
+def roi_report_view():
+    query = RoiQueryIn().load(request.args)
+    by = query.pop("by")
+    report = roi_report(by, RoiParams(**query))
+    if by in ("learner", "team"):
+        person = current_person()
+        record_audit(
+            "report.roi_read",
+            actor=person,
+            target_type="report",
+            target_id=by,
+            details={"rows": len(report.rows), "via": "api"},
+        )
+        session().commit()
+    return jsonify(report.rows)
+
+
+@api.post("/kpi-values")
+@policy("analyst", "admin")
+def kpi_values_create():
+    body = KpiValuesIn().load(request.get_json(silent=True) or {})
+    person = current_person()
+    db = session()
+    try:
+        result = import_records(
+            "kpi-values", body["values"], "api:kpi-values", dry_run=body["dry_run"], actor=person
+        )
+    except ImportRejected as rejected:
+        db.rollback()
+        return _rejected(rejected)
+    if body["dry_run"]:
+        db.rollback()
+    else:
+        db.commit()
+    return jsonify(_result(result)), 200 if body["dry_run"] else 201
+
+
+@api.post("/imports/<kind>")
+@policy("analyst", "admin")
+def import_create(kind: str):
+    if kind not in IMPORTERS:
+        return error(
+            404,
+            "unknown_import_kind",
+            f"no import of kind {kind!r}; use one of {', '.join(IMPORTERS)}",
+            "kind",
+        )
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return error(400, "file_required", "send the CSV or XLSX as multipart field 'file'", "file")
+    dry_run = request.form.get("dry_run", "false").lower() in ("1", "true", "yes")
+    db = session()
+    try:
+        result = import_file(
+            kind, upload.read(), upload.filename, dry_run=dry_run, actor=current_person()
+        )
+    except ImportRejected as rejected:
+        db.rollback()
+        return _rejected(rejected)
+    if dry_run:
+        db.rollback()
+    else:
+        db.commit()
+    return jsonify(_result(result)), 200 if dry_run else 201
+
+
+@api.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@policy(PUBLIC)
+def unmatched(anything: str):
+    """Unknown API paths and wrong methods answer in JSON like every other API error."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed = sorted(
+        m
+        for m in adapter.allowed_methods(request.path)
+        if m not in ("OPTIONS",) and not _only_catch_all(adapter, m)
+    )
+    if allowed:
+        response, status = error(
+            405,
+            "method_not_allowed",
+            f"{request.method} is not allowed here; use {', '.join(allowed)}",
+        )
+        response.headers["Allow"] = ", ".join(allowed)
+        return response, status
+    return error(404, "not_found", f"no API endpoint at {request.path}")
+
+
+def _only_catch_all(adapter, method: str) -> bool:
+    try:
+        endpoint, _ = adapter.match(request.path, method=method)
+    except HTTPException:
+        return True
+    return endpoint == request.endpoint
+
+
+def _result(result) -> dict:
+    return {
+        "kind": result.kind,
+        "rows": result.rows,
+        "inserted": result.inserted,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "dry_run": result.dry_run,
+        "batch_id": None if result.dry_run else result.batch_id,
+    }
