@@ -9,33 +9,16 @@ from flask import Blueprint, current_app, jsonify, request
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.exceptions import HTTPException
 
-from lms_roi.analytics import REPORTS, RoiParams, roi_report
+from lms_roi.analytics import RoiParams, roi_report
 from lms_roi.db import session
 from lms_roi.importers import IMPORTERS, ImportRejected, import_file, import_records
 from lms_roi.policy import PUBLIC, current_person, policy
+from lms_roi.schemas import RoiQueryIn
 from lms_roi.services.audit import record_audit
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_BATCH = 50_000
-
-
-class RoiQueryIn(Schema):
-    """Query string of ``GET /reports/roi``."""
-
-    by = fields.String(load_default="module", validate=validate.OneOf(REPORTS))
-    pre_days = fields.Integer(load_default=90, validate=validate.Range(1, 3650))
-    lag_days = fields.Integer(load_default=30, validate=validate.Range(0, 3650))
-    post_days = fields.Integer(load_default=90, validate=validate.Range(1, 3650))
-    horizon_months = fields.Integer(load_default=12, validate=validate.Range(1, 120))
-    exclude_outliers = fields.Boolean(load_default=False)
-
-
-class KpiValueIn(Schema):
-    learner = fields.Raw(required=True)
-    kpi = fields.Raw(required=True)
-    period_start = fields.Raw(required=True)
-    value = fields.Raw(required=True)
 
 
 class KpiValuesIn(Schema):

@@ -60,15 +60,20 @@ class RoiInputs:
 
 @dataclass
 class Estimates:
-    """One row per (unit, KPI) and the benefit each learner carries."""
+    """Per (unit, KPI): the effect; per learner: the change and the benefit carried."""
 
-    effects: (
-        pd.DataFrame
-    )  # unit, module_id, version, kpi_id, isolation, n_..., effect, ..., benefit
-    learner_benefits: pd.DataFrame  # unit, module_id, kpi_id, learner_id, benefit
+    effects: pd.DataFrame  # unit, module_id, kpi_id, kpi, isolation, n_*, effect, CI, benefit
+    learner_benefits: pd.DataFrame  # learner_id, module_id, kpi_id, claim, unit, benefit
+    treated_changes: pd.DataFrame  # learner_id, change, unit, module_id, kpi_id
 
 
-def estimate(inputs: RoiInputs, params: RoiParams, *, by_version: bool = False) -> Estimates:
+def estimate(
+    inputs: RoiInputs,
+    params: RoiParams,
+    *,
+    by_version: bool = False,
+    module_ids: list[int] | None = None,
+) -> Estimates:
     """Isolate each unit's effect on each linked KPI and convert it into money.
 
     A unit is a module, or a (module, version) pair with ``by_version``; a
@@ -86,11 +91,12 @@ def estimate(inputs: RoiInputs, params: RoiParams, *, by_version: bool = False) 
         .merge(inputs.module_kpis, on="module_id")
     )
     claims = attribution_claims(first, inputs.module_kpis)
-    windows, window_of = _windows(first, inputs.module_kpis, params)
+    scope = first if module_ids is None else first[first["module_id"].isin(module_ids)]
+    windows, window_of = _windows(scope, inputs.module_kpis, params)
     changes = changes_from_means(loader.window_means(windows)) if len(windows) else None
     kpis = inputs.kpis.set_index("kpi_id")
     follow = inputs.follow_ups
-    records, benefits = [], []
+    records, benefits, changed = [], [], []
     for unit, module_id, kpi_id in pairs[["unit", "module_id", "kpi_id"]].itertuples(index=False):
         kpi = kpis.loc[kpi_id]
         direction = 1 if kpi["direction"] == "higher" else -1
@@ -108,6 +114,11 @@ def estimate(inputs: RoiInputs, params: RoiParams, *, by_version: bool = False) 
         completed_on = first[first["module_id"] == module_id].set_index("learner_id")["t"]
         controls = eligible_controls(window_changes, completed_on, params)
         result = estimate_effect(treated, controls, direction, params)
+        changed.append(
+            treated[["learner_id", "change"]].assign(
+                unit=[unit] * len(treated), module_id=module_id, kpi_id=kpi_id
+            )
+        )
         unit_claims = claims[(claims["module_id"] == module_id) & (claims["kpi_id"] == kpi_id)]
         per_learner = (
             0.0
@@ -160,7 +171,12 @@ def estimate(inputs: RoiInputs, params: RoiParams, *, by_version: bool = False) 
         if benefits
         else pd.DataFrame(columns=["learner_id", "module_id", "kpi_id", "claim", "unit", "benefit"])
     )
-    return Estimates(effects, learner_benefits)
+    treated_changes = (
+        pd.concat(changed, ignore_index=True)
+        if changed
+        else pd.DataFrame(columns=["learner_id", "change", "unit", "module_id", "kpi_id"])
+    )
+    return Estimates(effects, learner_benefits, treated_changes)
 
 
 def _windows(first: pd.DataFrame, module_kpis: pd.DataFrame, params: RoiParams):

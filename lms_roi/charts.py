@@ -1,0 +1,149 @@
+"""Charts drawn as inline SVG on the server: no JavaScript, no CDN, printable offline."""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+PALETTE = ("#2458c6", "#d9822b", "#0f9960", "#c23030", "#7157d9", "#29a634")
+
+
+def bar_chart(
+    labels: list[str], values: list[float | None], *, unit: str = "", title: str = ""
+) -> Markup:
+    """Horizontal bars (negative values to the left of a zero line); None is drawn as n/a."""
+    row, label_w, width = 26, 210, 720
+    plot_w = width - label_w - 90
+    known = [v for v in values if v is not None] or [0.0]
+    low, high = min(0.0, *known), max(0.0, *known)
+    span = (high - low) or 1.0
+    zero = label_w + plot_w * (-low / span)
+    height = row * len(labels) + 30
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    if title:
+        parts.append(f"<title>{escape(title)}</title>")
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        y = 10 + i * row
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" '
+            f'font-size="12">{escape(label)}</text>'
+        )
+        if value is None:
+            parts.append(
+                f'<text x="{zero + 4:.1f}" y="{y + 15}" font-size="11" fill="#5d6677">n/a</text>'
+            )
+            continue
+        x1 = label_w + plot_w * ((min(value, 0) - low) / span)
+        w = max(plot_w * abs(value) / span, 1)
+        color = PALETTE[0] if value >= 0 else PALETTE[3]
+        parts.append(
+            f'<rect x="{x1:.1f}" y="{y + 3}" width="{w:.1f}" height="{row - 8}" '
+            f'fill="{color}"><title>{escape(label)}: {value:,.1f}{escape(unit)}</title>'
+            f"</rect>"
+        )
+        text_x = x1 + w + 4 if value >= 0 else x1 - 4
+        anchor = "start" if value >= 0 else "end"
+        parts.append(
+            f'<text x="{text_x:.1f}" y="{y + 15}" font-size="11" '
+            f'text-anchor="{anchor}">{value:,.1f}{escape(unit)}</text>'
+        )
+    parts.append(
+        f'<line x1="{zero:.1f}" x2="{zero:.1f}" y1="5" y2="{height - 15}" '
+        f'stroke="#1d2330" stroke-width="1"/>'
+    )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704  # nosec B704 - every label is escaped
+
+
+def line_chart(
+    x_labels: list[str],
+    series: dict[str, list[float | None]],
+    *,
+    title: str = "",
+    marker: int | None = None,
+) -> Markup:
+    """Lines over shared x labels; ``marker`` draws a vertical line at that index."""
+    width, height, left, bottom, top = 720, 260, 60, 40, 20
+    plot_w, plot_h = width - left - 150, height - bottom - top
+    known = [v for values in series.values() for v in values if v is not None] or [0.0, 1.0]
+    low, high = min(known), max(known)
+    pad = (high - low) * 0.1 or 1.0
+    low, high = low - pad, high + pad
+    n = max(len(x_labels) - 1, 1)
+
+    def point(i: int, v: float) -> str:
+        return f"{left + plot_w * i / n:.1f},{top + plot_h * (1 - (v - low) / (high - low)):.1f}"
+
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    for k in range(5):
+        value = low + (high - low) * k / 4
+        y = top + plot_h * (1 - k / 4)
+        parts.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="#d9dde6"/><text x="{left - 6}" y="{y + 4:.1f}" font-size="11" '
+            f'text-anchor="end">{value:,.4g}</text>'
+        )
+    step = max(len(x_labels) // 8, 1)
+    for i in range(0, len(x_labels), step):
+        parts.append(
+            f'<text x="{left + plot_w * i / n:.1f}" y="{height - 18}" font-size="11" '
+            f'text-anchor="middle">{escape(x_labels[i])}</text>'
+        )
+    if marker is not None:
+        x = left + plot_w * marker / n
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + plot_h}" '
+            f'stroke="#5d6677" stroke-dasharray="4 3"/>'
+        )
+    for j, (name, values) in enumerate(series.items()):
+        color = PALETTE[j % len(PALETTE)]
+        points = " ".join(point(i, v) for i, v in enumerate(values) if v is not None)
+        parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{points}"/>')
+        parts.append(
+            f'<rect x="{left + plot_w + 16}" y="{top + 18 * j}" width="12" height="12" '
+            f'fill="{color}"/><text x="{left + plot_w + 34}" y="{top + 18 * j + 11}" '
+            f'font-size="12">{escape(name)}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704  # nosec B704 - every label is escaped
+
+
+def scatter(
+    points: list[tuple[float, float]], *, x_label: str, y_label: str, title: str = ""
+) -> Markup:
+    """A scatter plot with axis labels (one dot per learner)."""
+    width, height, left, bottom, top, right = 480, 300, 60, 46, 16, 16
+    plot_w, plot_h = width - left - right, height - top - bottom
+    xs = [p[0] for p in points] or [0.0, 1.0]
+    ys = [p[1] for p in points] or [0.0, 1.0]
+    x0, x1 = min(xs), max(xs)
+    y0, y1 = min(ys), max(ys)
+    x1, y1 = (x1 if x1 > x0 else x0 + 1), (y1 if y1 > y0 else y0 + 1)
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" '
+        f'stroke="#d9dde6"/>',
+    ]
+    for x, y in points:
+        cx = left + plot_w * (x - x0) / (x1 - x0)
+        cy = top + plot_h * (1 - (y - y0) / (y1 - y0))
+        parts.append(
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" fill="{PALETTE[0]}" fill-opacity="0.6"/>'
+        )
+    parts.append(
+        f'<text x="{left + plot_w / 2}" y="{height - 8}" font-size="12" '
+        f'text-anchor="middle">{escape(x_label)} ({x0:,.3g} to {x1:,.3g})</text>'
+    )
+    parts.append(
+        f'<text x="14" y="{top + plot_h / 2}" font-size="12" text-anchor="middle" '
+        f'transform="rotate(-90 14 {top + plot_h / 2})">{escape(y_label)} '
+        f"({y0:,.3g} to {y1:,.3g})</text>"
+    )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704  # nosec B704 - every label is escaped
