@@ -13,6 +13,7 @@ import lms_roi.templates
 from lms_roi.policy import current_person
 
 from .admin import admin
+from .analytics import analytics
 from .api import api
 from .forms import LogoutForm
 from .learner import learner
@@ -26,6 +27,7 @@ plugin = Blueprint(
 )
 plugin.register_blueprint(learner)
 plugin.register_blueprint(admin)
+plugin.register_blueprint(analytics)
 plugin.register_blueprint(api)
 
 

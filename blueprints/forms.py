@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from lms_roi.models._types import ROLES
+from lms_roi.models._types import COST_CATEGORIES, ROLES
 
 
 def _strip(value):
@@ -62,3 +62,25 @@ class NewPersonForm(PersonForm):
         validators=[Optional(), Length(max=191)],
         description="Stable id from your HR system; defaults to the email.",
     )
+
+
+class CostItemForm(FlaskForm):
+    """A cost of a module or a program in a Phillips category."""
+
+    target = SelectField("For", validate_choice=True)
+    category = SelectField(
+        "Category", choices=[SelectChoice(c, c.title()) for c in COST_CATEGORIES]
+    )
+    basis = SelectField(
+        "Basis",
+        choices=[
+            SelectChoice("fixed", "fixed (once)"),
+            SelectChoice("per_learner", "per learner (x completions)"),
+        ],
+    )
+    amount = DecimalField("Amount", places=2, validators=[DataRequired(), NumberRange(min=0)])
+    description = StringField("Description", validators=[Optional(), Length(max=255)])
+
+
+class DeleteForm(FlaskForm):
+    """Only carries the CSRF token."""

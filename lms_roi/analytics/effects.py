@@ -92,12 +92,12 @@ def did_effect(
     with_data = treated.dropna(subset=["change"])
     if with_data.empty or controls.empty:
         return None
-    by_date = controls.groupby("t")["change"]
+    stats = controls.groupby("t")["change"].agg(["count", "mean", "var"])
     stats = pd.DataFrame(
         {
-            "n0": by_date.count(),
-            "mean0": by_date.mean(),
-            "ss0": by_date.apply(lambda s: float(((s - s.mean()) ** 2).sum())),
+            "n0": stats["count"],
+            "mean0": stats["mean"],
+            "ss0": stats["var"].fillna(0.0) * (stats["count"] - 1),
         }
     )
     merged = with_data.join(stats, on="t")

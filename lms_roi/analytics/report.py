@@ -18,7 +18,7 @@ from . import levels as lv
 from .effects import RoiParams
 from .estimate import Estimates, RoiInputs, estimate
 from .loader import frame
-from .money import roi_metrics
+from .money import program_costs, roi_metrics
 
 REPORTS = ("module", "learner", "method", "program", "version", "team")
 METHODS = ("in_person", "online", "blended", "micro_learning")
@@ -58,14 +58,14 @@ def roi_report(by: str, params: RoiParams | None = None) -> RoiReport:
     inputs = RoiInputs.load()
     estimates = estimate(inputs, params, by_version=by == "version")
     context = _Context(inputs, estimates, params)
-    rows, groups = getattr(context, f"by_{by}")()
-    levels = lv.learner_levels()
-    enrolled = lv.enrolled_learners()
-    per_person = by in ("learner", "team")
-    report_levels = [
-        lv.aggregate_levels(levels, completers, enrolled, per_person=per_person)
-        for completers in groups
-    ]
+    rows, membership = getattr(context, f"by_{by}")()
+    report_levels = lv.levels_by_group(
+        lv.learner_levels(),
+        membership,
+        lv.enrolled_learners(),
+        len(rows),
+        per_person=by in ("learner", "team"),
+    )
     excluded = " and excluded" if params.exclude_outliers else " (kept; exclude on request)"
     notes = [
         n.format(
@@ -81,6 +81,12 @@ def roi_report(by: str, params: RoiParams | None = None) -> RoiReport:
 
 
 class _Context:
+    """Builds the rows of each report and, for the levels, which completions form each row.
+
+    Every ``by_*`` method returns ``(rows, membership)``; ``membership`` has one
+    line per (row index ``group``, ``learner_id``, ``module_id``) completion.
+    """
+
     def __init__(self, inputs: RoiInputs, estimates: Estimates, params: RoiParams):
         self.inputs = inputs
         self.effects = estimates.effects
@@ -89,12 +95,20 @@ class _Context:
         self.costs = inputs.costs()
         self.modules = inputs.modules.set_index("module_id")
         self.completions = inputs.completions
+        self.hourly = inputs.learners.set_index("learner_id")["hourly_cost"]
 
-    # -- by module ------------------------------------------------------------------
+    def _membership(self, keys: pd.Series) -> pd.DataFrame:
+        """Completions labelled with their row index (``keys`` aligned with completions)."""
+        out = self.completions[["learner_id", "module_id"]].assign(group=keys.to_numpy())
+        return out.dropna(subset=["group"]).astype({"group": int})
+
+    # -- by module and version ----------------------------------------------------------
     def by_module(self):
-        rows, groups = [], []
+        rows = []
+        by_module = dict(tuple(self.completions.groupby("module_id")))
+        empty = self.completions.iloc[0:0]
         for module_id, module in self.modules.iterrows():
-            done = self.completions[self.completions["module_id"] == module_id]
+            done = by_module.get(module_id, empty)
             effects = self.effects[self.effects["unit"] == module_id]
             cost = float(self.costs.loc[module_id, "cost"])
             rows.append(
@@ -102,33 +116,41 @@ class _Context:
                     {"module": module["slug"], "method": module["method"]}, done, effects, cost
                 )
             )
-            groups.append(done)
-        return _sorted(rows, groups)
+        position = {m: i for i, m in enumerate(self.modules.index)}
+        return _sorted(rows, self._membership(self.completions["module_id"].map(position)))
 
     def by_version(self):
         first = self.inputs.first_completions()
-        rows, groups = [], []
+        rows, position = [], {}
         for (module_id, version), done in self.completions.groupby(["module_id", "version"]):
             module = self.modules.loc[module_id]
             costs = self.costs.loc[module_id]
             share = len(done) / max(int(costs["n_completions"]), 1)
+            time_cost = (
+                done["learner_id"].map(self.hourly).fillna(0.0) * module["duration_minutes"] / 60
+            ).sum()
             cost = float(
                 (costs["fixed"] + costs["program_share"]) * share
                 + costs["per_learner_rate"] * len(done)
-                + (done["learner_id"].map(self._hourly) * module["duration_minutes"] / 60).sum()
+                + time_cost
             )
             effects = self.effects[self.effects["unit"] == (module_id, version)]
             starters = first[(first["module_id"] == module_id) & (first["version"] == version)]
-            row = self._unit_row(
-                {"module": module["slug"], "version": int(version), "method": module["method"]},
-                done,
-                effects,
-                cost,
-                n_learners=len(starters),
+            position[(module_id, version)] = len(rows)
+            rows.append(
+                self._unit_row(
+                    {"module": module["slug"], "version": int(version), "method": module["method"]},
+                    done,
+                    effects,
+                    cost,
+                    n_learners=len(starters),
+                )
             )
-            rows.append(row)
-            groups.append(done)
-        return rows, groups
+        keys = pd.Series(
+            list(zip(self.completions["module_id"], self.completions["version"], strict=True)),
+            index=self.completions.index,
+        ).map(position)
+        return rows, self._membership(keys)
 
     def _unit_row(
         self,
@@ -140,16 +162,15 @@ class _Context:
     ) -> dict:
         benefit = float(effects["benefit"].sum())
         n_learners = done["learner_id"].nunique() if n_learners is None else n_learners
-        flags = _flags(n_learners, effects, self.params)
         return {
             **head,
             "n_completions": len(done),
             **_money(cost, benefit),
-            "flags": flags,
+            "flags": _flags(n_learners, effects, self.params),
             "kpis": [_kpi_entry(e) for e in effects.itertuples(index=False)],
         }
 
-    # -- by learner and team ----------------------------------------------------------
+    # -- by learner and team ------------------------------------------------------------
     def learner_frame(self) -> pd.DataFrame:
         """Per learner: cost share, benefit share and the modules completed."""
         c = self.completions.merge(self.costs, left_on="module_id", right_index=True)
@@ -158,17 +179,12 @@ class _Context:
         c["cost"] = (
             (c["fixed"] + c["program_share"]) / n
             + c["per_learner_rate"]
-            + duration / 60 * c["learner_id"].map(self._hourly)
+            + duration / 60 * c["learner_id"].map(self.hourly).fillna(0.0)
         )
         learners = self.inputs.learners.set_index("learner_id")
         out = pd.DataFrame({"cost": c.groupby("learner_id")["cost"].sum()})
-        out["benefit"] = (
-            self.learner_benefits.groupby("learner_id")["benefit"]
-            .sum()
-            .reindex(out.index, fill_value=0.0)
-            if len(self.learner_benefits)
-            else 0.0
-        )
+        benefit = self.learner_benefits.groupby("learner_id")["benefit"].sum()
+        out["benefit"] = benefit.reindex(out.index, fill_value=0.0).astype(float)
         out["modules"] = (
             c.assign(slug=c["module_id"].map(self.modules["slug"]))
             .groupby("learner_id")["slug"]
@@ -179,50 +195,52 @@ class _Context:
         return out
 
     def by_learner(self):
-        frame_ = self.learner_frame().sort_values("external_id")
-        rows, groups = [], []
-        for learner_id, r in frame_.iterrows():
-            money = _money(float(r["cost"]), float(r["benefit"]))
+        people = self.learner_frame().sort_values("external_id")
+        rows = []
+        for r in people.itertuples():
+            money = _money(float(r.cost), float(r.benefit))
             rows.append(
                 {
-                    "learner": r["external_id"],
+                    "learner": r.external_id,
                     "cost": money["cost"],
                     "benefit": money["benefit"],
                     "net_benefit": money["net_benefit"],
                     "roi_pct": money["roi_pct"],
-                    "modules": r["modules"],
+                    "modules": r.modules,
                 }
             )
-            groups.append(self.completions[self.completions["learner_id"] == learner_id])
-        return rows, groups
+        position = pd.Series(range(len(people)), index=people.index)
+        return rows, self._membership(self.completions["learner_id"].map(position))
 
     def by_team(self):
-        per_learner = self.learner_frame()
-        teams = frame(select(Team.id.label("team_id"), Team.slug)).set_index("team_id")["slug"]
-        rows, groups = [], []
-        for team_id, members in per_learner.groupby(per_learner["team_id"].fillna(-1)):
-            money = _money(float(members["cost"].sum()), float(members["benefit"].sum()))
+        people = self.learner_frame()
+        people["team_key"] = people["team_id"].fillna(-1).astype(int)
+        slugs = frame(select(Team.id.label("team_id"), Team.slug)).set_index("team_id")["slug"]
+        rows, position = [], {}
+        for team_id, members in people.groupby("team_key"):
+            position[team_id] = len(rows)
             flags = ["insufficient_data"] if len(members) < self.params.min_group else []
             rows.append(
                 {
-                    "team": teams.get(team_id, "(no team)"),
+                    "team": slugs.get(team_id, "(no team)"),
                     "n_learners": len(members),
-                    **money,
+                    **_money(float(members["cost"].sum()), float(members["benefit"].sum())),
                     "flags": flags,
                 }
             )
-            groups.append(self.completions[self.completions["learner_id"].isin(members.index)])
-        return _sorted(rows, groups)
+        keys = self.completions["learner_id"].map(people["team_key"]).map(position)
+        return _sorted(rows, self._membership(keys))
 
-    # -- by method and program --------------------------------------------------------
+    # -- by method and program ----------------------------------------------------------
     def by_method(self):
-        rows, groups = [], []
+        rows = []
         for method in METHODS:
             module_ids = self.modules.index[self.modules["method"] == method]
             done = self.completions[self.completions["module_id"].isin(module_ids)]
             effects = self.effects[self.effects["module_id"].isin(module_ids)]
-            cost = float(self.costs.loc[module_ids, "cost"].sum())
-            money = _money(cost, float(effects["benefit"].sum()))
+            money = _money(
+                float(self.costs.loc[module_ids, "cost"].sum()), float(effects["benefit"].sum())
+            )
             rows.append(
                 {
                     "method": method,
@@ -232,44 +250,37 @@ class _Context:
                     "flags": _flags(done["learner_id"].nunique(), effects, self.params),
                 }
             )
-            groups.append(done)
-        return rows, groups
+        position = {m: i for i, m in enumerate(METHODS)}
+        keys = self.completions["module_id"].map(self.modules["method"]).map(position)
+        return rows, self._membership(keys)
 
     def by_program(self):
-        programs = frame(select(Program.id, Program.slug, Program.title)).set_index("id")
+        programs = frame(select(Program.id, Program.slug)).set_index("id")["slug"]
         steps = frame(select(ProgramModule.program_id, ProgramModule.module_id))
-        from .money import program_costs
-
         own = program_costs(self.completions, self.inputs.cost_items, steps, self.inputs.tutoring)
-        rows, groups = [], []
-        for program_id, program in programs.iterrows():
+        rows, members = [], []
+        for program_id, slug in programs.items():
             module_ids = steps.loc[steps["program_id"] == program_id, "module_id"]
             costs = self.costs.loc[self.costs.index.isin(module_ids)]
-            cost = float((costs["cost"] - costs["program_share"]).sum() + own.get(program_id, 0.0))
+            cost = float((costs["cost"] - costs["program_share"]).sum() + own.get(program_id, 0))
             done = self.completions[self.completions["module_id"].isin(module_ids)]
             effects = self.effects[self.effects["module_id"].isin(module_ids)]
+            members.append(done[["learner_id", "module_id"]].assign(group=len(rows)))
             rows.append(
                 {
-                    "program": program["slug"],
+                    "program": slug,
                     "n_modules": len(module_ids),
                     "n_completions": len(done),
                     **_money(cost, float(effects["benefit"].sum())),
                     "flags": _flags(done["learner_id"].nunique(), effects, self.params),
                 }
             )
-            groups.append(done)
-        return _sorted(rows, groups)
-
-    def _hourly(self, learner_id):
-        return self._hourly_map.get(learner_id, 0.0)
-
-    @property
-    def _hourly_map(self) -> dict:
-        if not hasattr(self, "_hourly_cache"):
-            self._hourly_cache = self.inputs.learners.set_index("learner_id")[
-                "hourly_cost"
-            ].to_dict()
-        return self._hourly_cache
+        membership = (
+            pd.concat(members)
+            if members
+            else pd.DataFrame(columns=["learner_id", "module_id", "group"])
+        )
+        return _sorted(rows, membership)
 
 
 def _money(cost: float, benefit: float) -> dict:
@@ -315,9 +326,10 @@ def _kpi_entry(effect) -> dict:
     }
 
 
-def _sorted(rows: list[dict], groups: list) -> tuple[list[dict], list]:
+def _sorted(rows: list[dict], membership: pd.DataFrame) -> tuple[list[dict], pd.DataFrame]:
     """Highest ROI first (undefined ROI last), so the report reads as a ranking."""
     order = sorted(
         range(len(rows)), key=lambda i: (rows[i]["roi_pct"] is None, -(rows[i]["roi_pct"] or 0))
     )
-    return [rows[i] for i in order], [groups[i] for i in order]
+    new_position = {old: new for new, old in enumerate(order)}
+    return [rows[i] for i in order], membership.assign(group=membership["group"].map(new_position))
