@@ -17,6 +17,7 @@ from .analytics import analytics
 from .api import api
 from .forms import LogoutForm
 from .learner import learner
+from .objectives import objectives
 
 plugin = Blueprint(
     "lms_roi",
@@ -28,6 +29,7 @@ plugin = Blueprint(
 plugin.register_blueprint(learner)
 plugin.register_blueprint(admin)
 plugin.register_blueprint(analytics)
+plugin.register_blueprint(objectives)
 plugin.register_blueprint(api)
 
 

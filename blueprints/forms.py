@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     DecimalField,
     PasswordField,
     SelectField,
@@ -84,3 +85,20 @@ class CostItemForm(FlaskForm):
 
 class DeleteForm(FlaskForm):
     """Only carries the CSRF token."""
+
+
+class ObjectiveForm(FlaskForm):
+    """A SMART objective of a program."""
+
+    kpi = SelectField("KPI")
+    team = SelectField("Cohort")
+    statement = StringField("Objective", validators=[Optional(), Length(max=500)])
+    target_kind = SelectField(
+        "Target as",
+        choices=[
+            SelectChoice("percent", "% change from the baseline"),
+            SelectChoice("absolute", "absolute KPI level"),
+        ],
+    )
+    target_value = DecimalField("Target", places=2, validators=[Optional()])
+    deadline = DateField("Deadline", validators=[Optional()])
