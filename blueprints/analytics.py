@@ -243,3 +243,20 @@ def cost_delete(item_id: int):
         session().commit()
         flash("The cost was removed.", "success")
     return redirect(url_for(".costs"))
+
+
+@analytics.route("/recommend")
+@policy("analyst", "admin")
+def recommend():
+    from lms_roi.analytics.recommender import CATEGORIES, recommend_kpis
+
+    objective = request.args.get("objective", "").strip()[:500]
+    category = request.args.get("category", "")
+    results = recommend_kpis(objective, category) if objective or category else None
+    return render_template(
+        "lms_roi/analytics/recommend.html",
+        objective=objective,
+        category=category,
+        categories=CATEGORIES,
+        results=results,
+    )

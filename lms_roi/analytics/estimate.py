@@ -90,6 +90,8 @@ def estimate(
         .drop_duplicates("unit")
         .merge(inputs.module_kpis, on="module_id")
     )
+    if module_ids is not None:
+        pairs = pairs[pairs["module_id"].isin(module_ids)]
     claims = attribution_claims(first, inputs.module_kpis)
     scope = first if module_ids is None else first[first["module_id"].isin(module_ids)]
     windows, window_of = _windows(scope, inputs.module_kpis, params)

@@ -106,8 +106,14 @@ def test_printable_report_has_every_section(analyst):
     assert "window.print()" in page
 
 
-def test_module_page_compares_completers_with_colleagues(analyst):
+def test_module_page_compares_completers_with_colleagues(app, db, analyst):
+    with app.app_context():  # another module on another KPI must not show up here
+        csat = make_kpi("csat")
+        other = make_module("other", kpis={csat: 1.0})
+        make_completion(make_person("o@example.com", password=None), other, DONE)
+        db.session.commit()
     page = analyst.get("/roi/analytics/modules/=cmd-module").get_data(as_text=True)
+    assert page.count('<section class="kpi-block">') == 1 and "Csat" not in page
     assert "completers vs colleagues" in page and "<polyline" in page
     assert "<strong>+5</strong>" in page
     assert analyst.get("/roi/analytics/modules/nope").status_code == 404

@@ -88,8 +88,14 @@ def test_objective_page_checks_then_saves(app, db, client):
         make_person("nadia@example.com", roles=("analyst",))
         db.session.commit()
     login(client, "nadia@example.com")
-    form = {"kpi": "qualified_leads", "team": "content", "statement": "More leads",
-            "target_kind": "percent", "target_value": "5", "deadline": "2027-03-01"}
+    form = {
+        "kpi": "qualified_leads",
+        "team": "content",
+        "statement": "More leads",
+        "target_kind": "percent",
+        "target_value": "5",
+        "deadline": "2027-03-01",
+    }
     checked = client.post("/roi/analytics/programs/growth", data={**form, "action": "check"})
     page = checked.get_data(as_text=True)
     assert "Specific: yes" in page and "Time-bound: yes" in page and "Achievable: warning" in page
@@ -97,6 +103,7 @@ def test_objective_page_checks_then_saves(app, db, client):
     assert saved.status_code == 302
     page = client.get("/roi/analytics/programs/growth").get_data(as_text=True)
     assert "<h3>More leads</h3>" in page and "baseline 10.00" in page
-    refused = client.post("/roi/analytics/programs/growth",
-                          data={**form, "deadline": "2020-01-01", "action": "save"})
+    refused = client.post(
+        "/roi/analytics/programs/growth", data={**form, "deadline": "2020-01-01", "action": "save"}
+    )
     assert "set a deadline in the future" in refused.get_data(as_text=True)
