@@ -143,3 +143,18 @@ def test_same_seed_same_data_and_reset(fresh_database_url, app_factory):
     assert other.exit_code == 0
     with app.app_context():
         assert _fingerprint(db) != first
+
+
+def test_demo_roi_differs_clearly_between_modules_and_methods(app, cli, db):
+    assert cli.invoke(args=["lms-roi", "demo", "--as-of", AS_OF]).exit_code == 0
+    from lms_roi.analytics import roi_report
+
+    with app.app_context():
+        modules = {r["module"]: r for r in roi_report("module").rows}
+        methods = [r["roi_pct"] for r in roi_report("method").rows]
+    roi = [r["roi_pct"] for r in modules.values() if r["roi_pct"] is not None]
+    assert max(roi) - min(roi) > 300  # from clear losses to large gains
+    assert modules["brand-voice"]["roi_pct"] < 0 < modules["lead-qualification"]["roi_pct"]
+    assert max(methods) - min(methods) > 50
+    effect = modules["seo-fundamentals"]["kpis"][0]
+    assert effect["isolation"] == "control_group" and effect["ci_low"] > 0
