@@ -47,8 +47,10 @@ def main() -> int:
         built = time.perf_counter() - started
         n_values = db.session.scalar(select(func.count(KpiValue.id)))
         n_completions = db.session.scalar(select(func.count(Completion.id)))
-        print(f"database: {db.engine.url.get_backend_name()}, learners: {args.learners}, "
-              f"completions: {n_completions}, KPI values: {n_values}, built in {built:.1f} s")
+        print(
+            f"database: {db.engine.url.get_backend_name()}, learners: {args.learners}, "
+            f"completions: {n_completions}, KPI values: {n_values}, built in {built:.1f} s"
+        )
         print(f"{'report':<10} {'rows':>6} {'median s':>9} {'min s':>7}")
         for by in REPORTS:
             times, rows = [], 0

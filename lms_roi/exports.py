@@ -37,7 +37,8 @@ def flatten(report) -> tuple[list[str], list[list]]:
     headers = keys.copy()
     if "n_completions" in keys:
         headers.insert(headers.index("cost"), "cost_per_completion")
-    headers += LEVEL_COLUMNS if report.levels else []
+    if report.levels:
+        headers += LEVEL_COLUMNS + [k for k in report.levels[0] if k not in LEVEL_COLUMNS]
     table = []
     for row, levels in zip(report.rows, report.levels or [{}] * len(report.rows), strict=True):
         values = dict(row)

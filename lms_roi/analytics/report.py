@@ -77,6 +77,8 @@ def roi_report(by: str, params: RoiParams | None = None) -> RoiReport:
         )
         for n in NOTES
     ]
+    for row_levels, extra in zip(report_levels, context.extra, strict=False):
+        row_levels.update(extra)
     return RoiReport(by, rows, report_levels, notes)
 
 
@@ -96,6 +98,7 @@ class _Context:
         self.modules = inputs.modules.set_index("module_id")
         self.completions = inputs.completions
         self.hourly = inputs.learners.set_index("learner_id")["hourly_cost"]
+        self.extra: list[dict] = []  # per-row additions to the levels (same order as rows)
 
     def _membership(self, keys: pd.Series) -> pd.DataFrame:
         """Completions labelled with their row index (``keys`` aligned with completions)."""
@@ -241,6 +244,7 @@ class _Context:
             money = _money(
                 float(self.costs.loc[module_ids, "cost"].sum()), float(effects["benefit"].sum())
             )
+            self.extra.append({"l4_effects": pooled_effects(effects)})
             rows.append(
                 {
                     "method": method,
@@ -281,6 +285,25 @@ class _Context:
             else pd.DataFrame(columns=["learner_id", "module_id", "group"])
         )
         return _sorted(rows, membership)
+
+
+def pooled_effects(effects: pd.DataFrame) -> str:
+    """Per KPI, the effect of a group of modules: their effects weighted by completers.
+
+    The standard error combines the modules' errors as independent estimates,
+    ``sqrt(sum((n_i / N)^2 se_i^2))``, with a normal 95 % interval.
+    """
+    parts = []
+    usable = effects[effects["effect"].notna()]
+    for key, group in usable.groupby("kpi"):
+        weights = group["n_treated"] / group["n_treated"].sum()
+        effect = float((weights * group["effect"]).sum())
+        text = f"{key}: {effect:+.4g}"
+        if group["std_error"].notna().all():
+            se = float(((weights * group["std_error"].astype(float)) ** 2).sum() ** 0.5)
+            text += f" [{effect - 1.96 * se:.4g}, {effect + 1.96 * se:.4g}]"
+        parts.append(f"{text} ({len(group)} module{'s' if len(group) > 1 else ''})")
+    return "; ".join(parts)
 
 
 def _money(cost: float, benefit: float) -> dict:

@@ -115,3 +115,29 @@ def test_levels_travel_beside_the_rows(ctx):
     online = report.levels[[r["method"] for r in report.rows].index("online")]
     assert online["l3_applied_pct"] == 100.0
     assert any("difference in differences" in note for note in report.notes)
+
+
+def test_method_rows_carry_pooled_effects(ctx):
+    import pandas as pd
+
+    from lms_roi.analytics.report import pooled_effects
+
+    effects = pd.DataFrame(
+        {
+            "kpi": ["leads", "leads", "csat"],
+            "effect": [2.0, 4.0, None],
+            "std_error": [0.3, 0.4, None],
+            "n_treated": [10, 30, 5],
+        }
+    )
+    # weights 1/4 and 3/4: effect 3.5; se sqrt((.25 x .3)^2 + (.75 x .4)^2)
+    se = ((0.25 * 0.3) ** 2 + (0.75 * 0.4) ** 2) ** 0.5
+    assert pooled_effects(effects) == (
+        f"leads: +3.5 [{3.5 - 1.96 * se:.4g}, {3.5 + 1.96 * se:.4g}] (2 modules)"
+    )
+    _scenario()
+    online = roi_report("method").levels[1]
+    assert (
+        online["l4_effects"].startswith("cost_per_lead: +10 [")
+        and "csat: +0.5" in online["l4_effects"]
+    )
