@@ -20,7 +20,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from lms_roi import charts, exports
-from lms_roi.analytics import RoiParams, roi_report
+from lms_roi.analytics import RoiParams, roi_report, roi_reports
 from lms_roi.analytics.module_detail import module_paths
 from lms_roi.db import session
 from lms_roi.errors import DomainError
@@ -135,8 +135,7 @@ def printable():
     query = _query()
     params = RoiParams(**{k: v for k, v in query.items() if k != "by"})
     sections = []
-    for by in ("method", "program", "module"):
-        report = roi_report(by, params)
+    for by, report in roi_reports(["method", "program", "module"], params).items():
         sections.append(
             (
                 by,

@@ -109,20 +109,16 @@ def roi_report_view():
 @policy("analyst", "admin")
 def kpi_values_create():
     body = KpiValuesIn().load(request.get_json(silent=True) or {})
-    person = current_person()
-    db = session()
-    try:
-        result = import_records(
-            "kpi-values", body["values"], "api:kpi-values", dry_run=body["dry_run"], actor=person
-        )
-    except ImportRejected as rejected:
-        db.rollback()
-        return _rejected(rejected)
-    if body["dry_run"]:
-        db.rollback()
-    else:
-        db.commit()
-    return jsonify(_result(result)), 200 if body["dry_run"] else 201
+    return _import(
+        lambda: import_records(
+            "kpi-values",
+            body["values"],
+            "api:kpi-values",
+            dry_run=body["dry_run"],
+            actor=current_person(),
+        ),
+        body["dry_run"],
+    )
 
 
 @api.post("/imports/<kind>")
@@ -139,11 +135,19 @@ def import_create(kind: str):
     if upload is None or not upload.filename:
         return error(400, "file_required", "send the CSV or XLSX as multipart field 'file'", "file")
     dry_run = request.form.get("dry_run", "false").lower() in ("1", "true", "yes")
+    return _import(
+        lambda: import_file(
+            kind, upload.read(), upload.filename, dry_run=dry_run, actor=current_person()
+        ),
+        dry_run,
+    )
+
+
+def _import(run, dry_run: bool):
+    """Run an import; commit it, or roll back a rejected file or a dry run."""
     db = session()
     try:
-        result = import_file(
-            kind, upload.read(), upload.filename, dry_run=dry_run, actor=current_person()
-        )
+        result = run()
     except ImportRejected as rejected:
         db.rollback()
         return _rejected(rejected)

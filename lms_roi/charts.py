@@ -54,7 +54,7 @@ def bar_chart(
         f'stroke="#1d2330" stroke-width="1"/>'
     )
     parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704  # nosec B704 - every label is escaped
+    return Markup("".join(parts))  # noqa: S704  # nosec B704 (every label is escaped)
 
 
 def line_chart(
@@ -110,7 +110,7 @@ def line_chart(
             f'font-size="12">{escape(name)}</text>'
         )
     parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704  # nosec B704 - every label is escaped
+    return Markup("".join(parts))  # noqa: S704  # nosec B704 (every label is escaped)
 
 
 def scatter(
@@ -146,4 +146,4 @@ def scatter(
         f"({y0:,.3g} to {y1:,.3g})</text>"
     )
     parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704  # nosec B704 - every label is escaped
+    return Markup("".join(parts))  # noqa: S704  # nosec B704 (every label is escaped)

@@ -2,7 +2,7 @@
 
 from .effects import EffectEstimate, RoiParams, did_effect, estimate_effect, participant_effect
 from .money import annual_value, attribution_claims, module_costs, roi_metrics
-from .report import REPORTS, RoiReport, roi_report
+from .report import REPORTS, RoiReport, roi_report, roi_reports
 
 __all__ = [
     "REPORTS",
@@ -17,4 +17,5 @@ __all__ = [
     "participant_effect",
     "roi_metrics",
     "roi_report",
+    "roi_reports",
 ]

@@ -52,22 +52,37 @@ class RoiReport:
 
 def roi_report(by: str, params: RoiParams | None = None) -> RoiReport:
     """Compute the ROI report ``by`` one of :data:`REPORTS`."""
-    if by not in REPORTS:
-        raise ValueError(f"unknown report {by!r}; use one of {', '.join(REPORTS)}")
+    return roi_reports([by], params)[by]
+
+
+def roi_reports(bys: list[str], params: RoiParams | None = None) -> dict[str, RoiReport]:
+    """Several ROI reports from one read of the data and one estimation per kind of unit."""
+    unknown = [by for by in bys if by not in REPORTS]
+    if unknown:
+        raise ValueError(f"unknown report {unknown[0]!r}; use one of {', '.join(REPORTS)}")
     params = params or RoiParams()
     inputs = RoiInputs.load()
-    estimates = estimate(inputs, params, by_version=by == "version")
-    context = _Context(inputs, estimates, params)
-    rows, membership = getattr(context, f"by_{by}")()
-    report_levels = lv.levels_by_group(
-        lv.learner_levels(),
-        membership,
-        lv.enrolled_learners(),
-        len(rows),
-        per_person=by in ("learner", "team"),
-    )
+    levels, enrolled = lv.learner_levels(), lv.enrolled_learners()
+    estimates: dict[bool, Estimates] = {}
+    reports = {}
+    for by in bys:
+        by_version = by == "version"
+        if by_version not in estimates:
+            estimates[by_version] = estimate(inputs, params, by_version=by_version)
+        context = _Context(inputs, estimates[by_version], params)
+        rows, membership = getattr(context, f"by_{by}")()
+        report_levels = lv.levels_by_group(
+            levels, membership, enrolled, len(rows), per_person=by in ("learner", "team")
+        )
+        for row_levels, extra in zip(report_levels, context.extra, strict=False):
+            row_levels.update(extra)
+        reports[by] = RoiReport(by, rows, report_levels, _notes(params))
+    return reports
+
+
+def _notes(params: RoiParams) -> list[str]:
     excluded = " and excluded" if params.exclude_outliers else " (kept; exclude on request)"
-    notes = [
+    return [
         n.format(
             horizon=params.horizon_months,
             min_control=params.min_control,
@@ -77,9 +92,6 @@ def roi_report(by: str, params: RoiParams | None = None) -> RoiReport:
         )
         for n in NOTES
     ]
-    for row_levels, extra in zip(report_levels, context.extra, strict=False):
-        row_levels.update(extra)
-    return RoiReport(by, rows, report_levels, notes)
 
 
 class _Context:
