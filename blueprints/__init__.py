@@ -43,6 +43,14 @@ def template_helpers() -> dict:
     }
 
 
+@plugin.app_template_filter("lms_roi_number")
+def readable_number(value) -> str:
+    """Thousands separated, no exponent, about four significant digits."""
+    from lms_roi.charts import number
+
+    return number(float(value)) if value is not None else "–"
+
+
 @plugin.app_template_filter("lms_roi_money")
 def money(value, currency: str = "") -> str:
     """Format an amount with thousands separators and two decimals."""

@@ -7,6 +7,15 @@ from markupsafe import Markup, escape
 PALETTE = ("#2458c6", "#d9822b", "#0f9960", "#c23030", "#7157d9", "#29a634")
 
 
+def number(value: float) -> str:
+    """A readable number: thousands separated, no exponent, about four significant digits."""
+    if value is None:
+        return "–"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.4g}" if abs(value) >= 1e-3 or value == 0 else f"{value:.2e}"
+
+
 def bar_chart(
     labels: list[str], values: list[float | None], *, unit: str = "", title: str = ""
 ) -> Markup:
@@ -19,7 +28,7 @@ def bar_chart(
     zero = label_w + plot_w * (-low / span)
     height = row * len(labels) + 30
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="chart" width="{width}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
     ]
     if title:
@@ -43,11 +52,12 @@ def bar_chart(
             f'fill="{color}"><title>{escape(label)}: {value:,.1f}{escape(unit)}</title>'
             f"</rect>"
         )
-        text_x = x1 + w + 4 if value >= 0 else x1 - 4
-        anchor = "start" if value >= 0 else "end"
+        # Labels of losses go right of the zero line so they never cover the names.
+        text_x = x1 + w + 4 if value >= 0 else zero + 4
+        fill = "#1d2330" if value >= 0 else PALETTE[3]
         parts.append(
-            f'<text x="{text_x:.1f}" y="{y + 15}" font-size="11" '
-            f'text-anchor="{anchor}">{value:,.1f}{escape(unit)}</text>'
+            f'<text x="{text_x:.1f}" y="{y + 15}" font-size="11" fill="{fill}">'
+            f"{value:,.1f}{escape(unit)}</text>"
         )
     parts.append(
         f'<line x1="{zero:.1f}" x2="{zero:.1f}" y1="5" y2="{height - 15}" '
@@ -65,8 +75,8 @@ def line_chart(
     marker: int | None = None,
 ) -> Markup:
     """Lines over shared x labels; ``marker`` draws a vertical line at that index."""
-    width, height, left, bottom, top = 720, 260, 60, 40, 20
-    plot_w, plot_h = width - left - 150, height - bottom - top
+    width, height, left, bottom, top = 720, 280, 80, 60, 20
+    plot_w, plot_h = width - left - 40, height - bottom - top
     known = [v for values in series.values() for v in values if v is not None] or [0.0, 1.0]
     low, high = min(known), max(known)
     pad = (high - low) * 0.1 or 1.0
@@ -77,7 +87,7 @@ def line_chart(
         return f"{left + plot_w * i / n:.1f},{top + plot_h * (1 - (v - low) / (high - low)):.1f}"
 
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="chart" width="{width}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
     ]
     for k in range(5):
@@ -86,12 +96,12 @@ def line_chart(
         parts.append(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="#d9dde6"/><text x="{left - 6}" y="{y + 4:.1f}" font-size="11" '
-            f'text-anchor="end">{value:,.4g}</text>'
+            f'text-anchor="end">{number(value)}</text>'
         )
-    step = max(len(x_labels) // 8, 1)
+    step = max(-(-len(x_labels) // 6), 1)
     for i in range(0, len(x_labels), step):
         parts.append(
-            f'<text x="{left + plot_w * i / n:.1f}" y="{height - 18}" font-size="11" '
+            f'<text x="{left + plot_w * i / n:.1f}" y="{height - 34}" font-size="11" '
             f'text-anchor="middle">{escape(x_labels[i])}</text>'
         )
     if marker is not None:
@@ -104,10 +114,10 @@ def line_chart(
         color = PALETTE[j % len(PALETTE)]
         points = " ".join(point(i, v) for i, v in enumerate(values) if v is not None)
         parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{points}"/>')
+        legend_x = left + 260 * j  # legend under the plot, one entry per series
         parts.append(
-            f'<rect x="{left + plot_w + 16}" y="{top + 18 * j}" width="12" height="12" '
-            f'fill="{color}"/><text x="{left + plot_w + 34}" y="{top + 18 * j + 11}" '
-            f'font-size="12">{escape(name)}</text>'
+            f'<rect x="{legend_x}" y="{height - 16}" width="12" height="12" fill="{color}"/>'
+            f'<text x="{legend_x + 18}" y="{height - 6}" font-size="12">{escape(name)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704  # nosec B704 (every label is escaped)
@@ -125,7 +135,7 @@ def scatter(
     y0, y1 = min(ys), max(ys)
     x1, y1 = (x1 if x1 > x0 else x0 + 1), (y1 if y1 > y0 else y0 + 1)
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="chart" width="{width}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
         f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" '
         f'stroke="#d9dde6"/>',
@@ -138,12 +148,12 @@ def scatter(
         )
     parts.append(
         f'<text x="{left + plot_w / 2}" y="{height - 8}" font-size="12" '
-        f'text-anchor="middle">{escape(x_label)} ({x0:,.3g} to {x1:,.3g})</text>'
+        f'text-anchor="middle">{escape(x_label)} ({number(x0)} to {number(x1)})</text>'
     )
     parts.append(
         f'<text x="14" y="{top + plot_h / 2}" font-size="12" text-anchor="middle" '
         f'transform="rotate(-90 14 {top + plot_h / 2})">{escape(y_label)} '
-        f"({y0:,.3g} to {y1:,.3g})</text>"
+        f"({number(y0)} to {number(y1)})</text>"
     )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704  # nosec B704 (every label is escaped)

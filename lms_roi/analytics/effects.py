@@ -201,6 +201,8 @@ def eligible_controls(
     ``first_completion``: the module's first completion date per learner id.
     """
     rows = window_changes.dropna(subset=["change"])
+    if rows.empty:
+        return rows
     completed = rows["learner_id"].map(first_completion)
     keep = completed.isna() | (completed >= rows["t"] + params.control_cutoff)
     return rows[keep.to_numpy(dtype=bool)]

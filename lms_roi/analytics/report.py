@@ -177,11 +177,13 @@ class _Context:
     ) -> dict:
         benefit = float(effects["benefit"].sum())
         n_learners = done["learner_id"].nunique() if n_learners is None else n_learners
+        module_id = self.modules.index[self.modules["slug"] == head["module"]][0]
+        linked = bool((self.inputs.module_kpis["module_id"] == module_id).any())
         return {
             **head,
             "n_completions": len(done),
             **_money(cost, benefit),
-            "flags": _flags(n_learners, effects, self.params),
+            "flags": _flags(n_learners, effects, self.params, linked),
             "kpis": [_kpi_entry(e) for e in effects.itertuples(index=False)],
         }
 
@@ -322,13 +324,15 @@ def _money(cost: float, benefit: float) -> dict:
     return {"cost": round(cost, 2), "benefit": round(benefit, 2), **roi_metrics(benefit, cost)}
 
 
-def _flags(n_learners: int, effects: pd.DataFrame, params: RoiParams) -> list[str]:
+def _flags(
+    n_learners: int, effects: pd.DataFrame, params: RoiParams, linked: bool = True
+) -> list[str]:
     flags = []
     if n_learners < params.min_group or (
         len(effects) and (effects["n_treated"] < params.min_group).any()
     ):
         flags.append("insufficient_data")
-    if len(effects) == 0:
+    if not linked:
         flags.append("no_kpi_linked")
     if (effects["isolation"] == "participant_estimate").any():
         flags.append("participant_estimate_used")

@@ -141,3 +141,49 @@ def test_method_rows_carry_pooled_effects(ctx):
         online["l4_effects"].startswith("cost_per_lead: +10 [")
         and "csat: +0.5" in online["l4_effects"]
     )
+
+
+@pytest.mark.parametrize("by", ["module", "learner", "method", "program", "version", "team"])
+def test_reports_on_an_empty_organisation(ctx, by):
+    report = roi_report(by)
+    assert report.rows == [] or by == "method"
+    if by == "method":
+        assert all(r["n_modules"] == 0 and r["roi_pct"] is None for r in report.rows)
+
+
+@pytest.mark.parametrize("by", ["module", "learner", "method", "program", "version", "team"])
+def test_reports_with_completions_but_no_kpi_values(ctx, by):
+    leads = make_kpi("qualified_leads")
+    module = make_module("lonely", kpis={leads: 1.0})
+    make_completion(make_person("a@example.com", password=None), module, DONE)
+    report = roi_report(by)
+    assert all(row["benefit"] == 0 for row in report.rows)
+    if by == "module":
+        [kpi] = report.rows[0]["kpis"]
+        assert (kpi["isolation"], kpi["n_treated"], kpi["effect"]) == ("none", 0, None)
+
+
+def test_dashboard_on_an_empty_organisation(app, db, client):
+    from conftest import login
+
+    with app.app_context():
+        make_person("nadia@example.com", roles=("analyst",))
+        db.session.commit()
+    login(client, "nadia@example.com")
+    for url in (
+        "/roi/analytics/",
+        "/roi/analytics/?by=learner",
+        "/roi/analytics/print",
+        "/roi/analytics/export.xlsx",
+        "/roi/analytics/programs/",
+        "/roi/analytics/recommend?objective=seo",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert "No data yet" in client.get("/roi/analytics/").get_data(as_text=True)
+
+
+def test_a_linked_module_nobody_took_is_not_called_unlinked(ctx):
+    leads = make_kpi("qualified_leads")
+    make_module("untaken", kpis={leads: 1.0})
+    [row] = roi_report("module").rows
+    assert row["n_completions"] == 0 and row["flags"] == ["insufficient_data"]
