@@ -49,8 +49,14 @@ class LmsRoi:
 def register_blueprints(app: Flask, prefix: str) -> None:
     """Mount every lms-roi blueprint under ``prefix``."""
     from lms_roi.blueprints import plugin
+    from lms_roi.blueprints.api import api
 
     app.register_blueprint(plugin, url_prefix=None if prefix == "/" else prefix)
+    # The API authenticates with bearer tokens, not cookies: a host's CSRFProtect
+    # (initialised before lms-roi) must not ask it for a form token.
+    csrf = app.extensions.get("csrf")
+    if csrf is not None:
+        csrf.exempt(api)
 
 
 def register_commands(app: Flask) -> None:

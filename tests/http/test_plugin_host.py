@@ -14,7 +14,7 @@ from lms_roi.models import Learner, RoleGrant
 from lms_roi.policy import view_policy
 
 
-def build_host(tmp_path, **config):
+def build_host(tmp_path, _csrf=None, **config):
     """A minimal learning platform: its own SQLAlchemy, User model and LoginManager."""
 
     class HostBase(DeclarativeBase):
@@ -36,6 +36,8 @@ def build_host(tmp_path, **config):
         **config,
     )
     host_db.init_app(app)
+    if _csrf is not None:
+        _csrf(app)
     manager = LoginManager(app)
     manager.login_view = "host_login_page"
     manager.user_loader(lambda user_id: host_db.session.get(User, int(user_id)))
@@ -44,7 +46,7 @@ def build_host(tmp_path, **config):
     def host_login_page():
         return "host login page"
 
-    @app.route("/login-as/<int:user_id>")
+    @app.route("/login-as/<int:user_id>", methods=["GET", "POST"])
     def host_login(user_id):
         login_user(host_db.session.get(User, user_id))
         return "ok"
@@ -138,3 +140,23 @@ def test_auto_provision_can_be_switched_off(tmp_path):
 def test_init_app_without_db_is_a_clear_error():
     with pytest.raises(TypeError, match="needs the host's Flask-SQLAlchemy object"):
         LmsRoi(Flask("host"))
+
+
+def test_host_csrf_protection_spares_the_token_api(tmp_path):
+    from flask_wtf.csrf import CSRFProtect
+
+    from lms_roi.services.tokens import issue_api_token
+
+    app, host_db, _ = build_host(tmp_path, WTF_CSRF_ENABLED=True, _csrf=CSRFProtect)
+    with app.app_context():
+        from lms_roi.services.people import create_person
+
+        analyst = create_person(email="nadia@example.com", display_name="Nadia", roles=["analyst"])
+        token = issue_api_token(analyst)[1]
+        host_db.session.commit()
+    client = app.test_client()
+    response = client.post(
+        "/roi/api/v1/kpi-values", json={"values": []}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 400 and response.json["field"] == "values"
+    assert client.post("/login-as/7").status_code == 400  # the host's own forms stay protected
