@@ -112,6 +112,18 @@ class _Context:
         self.hourly = inputs.learners.set_index("learner_id")["hourly_cost"]
         self.extra: list[dict] = []  # per-row additions to the levels (same order as rows)
 
+    def _sorted(self, rows: list[dict], membership: pd.DataFrame):
+        """Highest ROI first (undefined ROI last), so the report reads as a ranking."""
+        order = sorted(
+            range(len(rows)), key=lambda i: (rows[i]["roi_pct"] is None, -(rows[i]["roi_pct"] or 0))
+        )
+        if self.extra:
+            self.extra = [self.extra[i] for i in order]
+        new_position = {old: new for new, old in enumerate(order)}
+        return [rows[i] for i in order], membership.assign(
+            group=membership["group"].map(new_position)
+        )
+
     def _membership(self, keys: pd.Series) -> pd.DataFrame:
         """Completions labelled with their row index (``keys`` aligned with completions)."""
         out = self.completions[["learner_id", "module_id"]].assign(group=keys.to_numpy())
@@ -132,7 +144,7 @@ class _Context:
                 )
             )
         position = {m: i for i, m in enumerate(self.modules.index)}
-        return _sorted(rows, self._membership(self.completions["module_id"].map(position)))
+        return self._sorted(rows, self._membership(self.completions["module_id"].map(position)))
 
     def by_version(self):
         first = self.inputs.first_completions()
@@ -177,6 +189,7 @@ class _Context:
     ) -> dict:
         benefit = float(effects["benefit"].sum())
         n_learners = done["learner_id"].nunique() if n_learners is None else n_learners
+        self.extra.append({"n_outliers": int(effects["n_outliers"].max()) if len(effects) else 0})
         module_id = self.modules.index[self.modules["slug"] == head["module"]][0]
         linked = bool((self.inputs.module_kpis["module_id"] == module_id).any())
         return {
@@ -246,7 +259,7 @@ class _Context:
                 }
             )
         keys = self.completions["learner_id"].map(people["team_key"]).map(position)
-        return _sorted(rows, self._membership(keys))
+        return self._sorted(rows, self._membership(keys))
 
     # -- by method and program ----------------------------------------------------------
     def by_method(self):
@@ -298,7 +311,7 @@ class _Context:
             if members
             else pd.DataFrame(columns=["learner_id", "module_id", "group"])
         )
-        return _sorted(rows, membership)
+        return self._sorted(rows, membership)
 
 
 def pooled_effects(effects: pd.DataFrame) -> str:
@@ -363,12 +376,3 @@ def _kpi_entry(effect) -> dict:
         "ci_high": _number(effect.ci_high),
         "benefit": round(float(effect.benefit), 2),
     }
-
-
-def _sorted(rows: list[dict], membership: pd.DataFrame) -> tuple[list[dict], pd.DataFrame]:
-    """Highest ROI first (undefined ROI last), so the report reads as a ranking."""
-    order = sorted(
-        range(len(rows)), key=lambda i: (rows[i]["roi_pct"] is None, -(rows[i]["roi_pct"] or 0))
-    )
-    new_position = {old: new for new, old in enumerate(order)}
-    return [rows[i] for i in order], membership.assign(group=membership["group"].map(new_position))

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import select
 
 from factories import make_completion, make_kpi, make_kpi_value, make_module, make_person
 from lms_roi.analytics import roi_report
 from lms_roi.db import session
-from lms_roi.models import FollowUp
+from lms_roi.models import FollowUp, Kpi
 
 MONTHS = [date(2026, m, 1) for m in range(1, 10)]
 DONE = datetime(2026, 4, 15, 10, tzinfo=UTC)  # noon in Paris: t = 2026-04-15
@@ -187,3 +188,16 @@ def test_a_linked_module_nobody_took_is_not_called_unlinked(ctx):
     make_module("untaken", kpis={leads: 1.0})
     [row] = roi_report("module").rows
     assert row["n_completions"] == 0 and row["flags"] == ["insufficient_data"]
+
+
+def test_outlier_counts_travel_with_module_rows(ctx):
+    _scenario()
+    spike = make_person("spike@example.com", password=None)
+    _series(spike, make_kpi("spare"), 1, 1)  # unrelated KPI: no effect on the counts
+    leads = session().scalar(select(Kpi).where(Kpi.key == "cost_per_lead"))
+    wild = make_person("wild@example.com", password=None)
+    _series(wild, leads, 50, 900)  # a colleague whose cost per lead exploded
+    report = roi_report("module")
+    row = next(r for r in report.rows if r["module"] == "ads")
+    extras = report.levels[report.rows.index(row)]
+    assert "outliers_present" in row["flags"] and extras["n_outliers"] == 1
