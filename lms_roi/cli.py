@@ -6,6 +6,7 @@ Exit status: 0 success, 1 refused data (nothing written), 2 usage error.
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -79,17 +80,9 @@ def _progress_bar(label: str):
     def factory(total: int):
         if total > threshold:
             return click.progressbar(length=total, label=label, file=sys.stderr)
-        return _NoBar()
+        return nullcontext()
 
     return factory
-
-
-class _NoBar:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
 
 
 @lms_roi_group.command("import")

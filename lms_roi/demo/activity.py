@@ -27,7 +27,7 @@ from lms_roi.models import (
     TutoringSession,
 )
 
-from .content import IMPROVED, KPIS, MODULES, PROGRAMS, TEAM_KPIS
+from .content import IMPROVED, KPIS, MODULES, TEAM_KPIS
 
 LAG_DAYS = 30
 PARIS = ZoneInfo("Europe/Paris")
@@ -229,21 +229,15 @@ def record_tutoring(rng, people, program_ids, months: list[date], as_of: date) -
         "service": ("service",),
     }
     program_of = {
-        team: slug
-        for slug, (_, cohort, _, _) in PROGRAMS.items()
-        for team in areas.get(cohort, (cohort,))
+        "content": "growth-marketing-academy",
+        "social": "growth-marketing-academy",
+        "seo": "growth-marketing-academy",
+        "paid": "performance-marketing",
+        "inside-sales": "sales-excellence",
+        "field-sales": "sales-excellence",
+        "service": "customer-first",
     }
-    program_of.update(
-        {
-            "content": "growth-marketing-academy",
-            "social": "growth-marketing-academy",
-            "seo": "growth-marketing-academy",
-            "paid": "performance-marketing",
-            "inside-sales": "sales-excellence",
-            "field-sales": "sales-excellence",
-            "service": "customer-first",
-        }
-    )
+    team_of = dict(people["learners"])
     db = session()
     taken: set[int] = set()
     n_pairs = 0
@@ -253,7 +247,7 @@ def record_tutoring(rng, people, program_ids, months: list[date], as_of: date) -
         ][:6]
         for mentee_id in mentees:
             taken.add(mentee_id)
-            team = dict(people["learners"])[mentee_id]
+            team = team_of[mentee_id]
             pair = TutoringPair(
                 tutor_id=tutor_id,
                 mentee_id=mentee_id,

@@ -22,15 +22,11 @@ MONTHS = [
 ]
 
 
-def _kpi_values(treated: dict, controls: dict) -> str:
-    """Monthly values: each learner's value by month index through ``series(i)``."""
+def _kpi_values(people: dict) -> str:
+    """A kpi-values CSV: each learner's qualified leads for the months of ``MONTHS``."""
     lines = ["learner,kpi,period_start,value"]
-    for people, series in ((treated, None), (controls, None)):
-        del series
-        for learner, values in people.items():
-            lines += [
-                f"{learner},qualified_leads,{m},{v}" for m, v in zip(MONTHS, values, strict=True)
-            ]
+    for learner, values in people.items():
+        lines += [f"{learner},qualified_leads,{m},{v}" for m, v in zip(MONTHS, values, strict=True)]
     return "\n".join(lines) + "\n"
 
 
@@ -61,7 +57,7 @@ def _setup_worked_example(
     }
     controls = {f"C{i:02d}": [10] * 10 for i in range(1, 11)}
     path = tmp_path / "values.csv"
-    path.write_text(_kpi_values(treated, controls))
+    path.write_text(_kpi_values({**treated, **controls}))
     assert run_import(cli, path, "kpi-values").exit_code == 0
 
 
