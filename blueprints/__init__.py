@@ -6,18 +6,24 @@ files; each area is a nested blueprint (endpoints ``lms_roi.<area>.<view>``).
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, url_for
+from flask_babel import gettext as _
 
 import lms_roi
 import lms_roi.templates
+from lms_roi.i18n import LANGUAGES, current_locale
 from lms_roi.policy import current_person
 
 from .admin import admin
 from .analytics import analytics
 from .api import api
-from .forms import LogoutForm
+from .desk import desk
+from .forms import LanguageForm, LogoutForm
+from .hr import hr
 from .learner import learner
+from .navigation import home_endpoint, navigation, visible_areas
 from .objectives import objectives
+from .tutor import tutor
 
 plugin = Blueprint(
     "lms_roi",
@@ -26,7 +32,11 @@ plugin = Blueprint(
     static_folder=str(Path(lms_roi.__file__).parent / "static"),
     static_url_path="/static",
 )
+plugin.register_blueprint(navigation)
 plugin.register_blueprint(learner)
+plugin.register_blueprint(tutor)
+plugin.register_blueprint(hr)
+plugin.register_blueprint(desk)
 plugin.register_blueprint(admin)
 plugin.register_blueprint(analytics)
 plugin.register_blueprint(objectives)
@@ -40,23 +50,12 @@ def template_helpers() -> dict:
         "lms_roi_person": current_person,
         "lms_roi_endpoints": lambda: current_app.view_functions,
         "lms_roi_logout_form": LogoutForm,
+        "lms_roi_language_form": LanguageForm,
+        "lms_roi_areas": visible_areas,
+        "lms_roi_home": lambda person: url_for(home_endpoint(person)),
+        "lms_roi_languages": LANGUAGES,
+        "lms_roi_locale": current_locale,
     }
-
-
-@plugin.app_template_filter("lms_roi_number")
-def readable_number(value) -> str:
-    """Thousands separated, no exponent, about four significant digits."""
-    from lms_roi.charts import number
-
-    return number(float(value)) if value is not None else "–"
-
-
-@plugin.app_template_filter("lms_roi_money")
-def money(value, currency: str = "") -> str:
-    """Format an amount with thousands separators and two decimals."""
-    if value is None:
-        return "–"
-    return f"{float(value):,.2f} {currency}".strip()
 
 
 def _error_page(status: int, title: str, message: str):
@@ -65,9 +64,9 @@ def _error_page(status: int, title: str, message: str):
 
 @plugin.errorhandler(403)
 def forbidden(_error):
-    return _error_page(403, "Not allowed", "Your roles do not give access to this page.")
+    return _error_page(403, _("Not allowed"), _("Your roles do not give access to this page."))
 
 
 @plugin.errorhandler(404)
 def not_found(_error):
-    return _error_page(404, "Not found", "There is nothing at this address.")
+    return _error_page(404, _("Not found"), _("There is nothing at this address."))

@@ -67,4 +67,4 @@ def _safe_next(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/"):
             return target
-    return url_for("lms_roi.learner.home")
+    return url_for("lms_roi.navigation.home")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -16,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from lms_roi.i18n import LANGUAGES
 from lms_roi.models._types import COST_CATEGORIES, ROLES
 
 
@@ -34,6 +36,14 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     """Only carries the CSRF token: logging out is a POST."""
+
+
+class LanguageForm(FlaskForm):
+    """The header's language switch."""
+
+    locale = SelectField(
+        _l("Language"), choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()]
+    )
 
 
 class CheckboxesField(SelectMultipleField):

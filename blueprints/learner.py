@@ -9,13 +9,13 @@ from lms_roi.db import session
 from lms_roi.markdown import render_markdown
 from lms_roi.models import Completion, Module
 from lms_roi.models._types import METHODS
-from lms_roi.policy import AUTHENTICATED, current_person, policy
+from lms_roi.policy import current_person, policy
 
 learner = Blueprint("learner", __name__)
 
 
-@learner.route("/")
-@policy(AUTHENTICATED)
+@learner.route("/learning")
+@policy("learner")
 def home():
     person = current_person()
     db = session()
@@ -41,7 +41,7 @@ def home():
 
 
 @learner.route("/modules")
-@policy(AUTHENTICATED)
+@policy("learner")
 def catalog():
     method = request.args.get("method", "")
     stmt = select(Module).where(Module.published.is_(True)).order_by(Module.title)
@@ -52,7 +52,7 @@ def catalog():
 
 
 @learner.route("/modules/<slug>")
-@policy(AUTHENTICATED)
+@policy("learner")
 def module_detail(slug: str):
     module = session().scalar(select(Module).where(Module.slug == slug))
     if module is None or not module.published:

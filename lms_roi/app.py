@@ -61,7 +61,7 @@ def register_standalone_pages(app: Flask) -> None:
 
     @policy(PUBLIC)
     def index():
-        return redirect(url_for("lms_roi.learner.home"))
+        return redirect(url_for("lms_roi.navigation.home"))
 
     if prefix:
         app.add_url_rule("/", "index", index)

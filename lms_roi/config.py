@@ -11,6 +11,7 @@ DEFAULTS: dict[str, object] = {
     "LMS_ROI_URL_PREFIX": "/roi",
     "LMS_ROI_TIMEZONE": "UTC",
     "LMS_ROI_CURRENCY": "EUR",
+    "LMS_ROI_DEFAULT_LOCALE": "en",
     # Callable(host_user) -> Learner | None; None means "external_id == user.get_id()".
     "LMS_ROI_LEARNER_LOADER": None,
     # In plugin mode, give a host user without a profile a learner profile on first visit.
@@ -27,6 +28,7 @@ ENVIRONMENT = {
     "LMS_ROI_URL_PREFIX": "LMS_ROI_URL_PREFIX",
     "LMS_ROI_TIMEZONE": "LMS_ROI_TIMEZONE",
     "LMS_ROI_CURRENCY": "LMS_ROI_CURRENCY",
+    "LMS_ROI_DEFAULT_LOCALE": "LMS_ROI_DEFAULT_LOCALE",
     "LMS_ROI_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
 }
 

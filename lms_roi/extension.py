@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import Flask
 
 from lms_roi.config import DEFAULTS
+from lms_roi.i18n import init_i18n
 
 
 @dataclass
@@ -42,6 +43,7 @@ class LmsRoi:
         app.extensions["lms_roi"] = LmsRoiState(
             db=db, url_prefix=prefix.rstrip("/"), standalone=self._standalone
         )
+        init_i18n(app)
         register_blueprints(app, prefix)
         register_commands(app)
 

@@ -114,7 +114,20 @@ def ctx(app, db):
 
 @pytest.fixture
 def client(app, db):
+    """pytest-flask's test client, on the rolled-back session of ``db``."""
     return app.test_client()
+
+
+@pytest.fixture(autouse=True)
+def _push_request_context():
+    """Replace pytest-flask's autouse request context with none.
+
+    A context held open for the whole test would make every request of the
+    test client share one ``g`` (Flask reuses an active app context), so the
+    signed-in user and the current person would leak from one request into the
+    next. Tests open ``app.app_context()`` where they need one.
+    """
+    yield
 
 
 @pytest.fixture

@@ -24,7 +24,9 @@ def test_login_with_right_password_reaches_home(app, db, client):
     response = login(client, "ANA@example.com ")
     assert response.status_code == 302
     assert response.headers["Location"] == "/roi/"
-    page = client.get("/roi/")
+    home = client.get("/roi/")
+    assert home.status_code == 302 and home.headers["Location"] == "/roi/learning"
+    page = client.get("/roi/learning")
     assert page.status_code == 200
     assert "Hello Ana Lima" in page.get_data(as_text=True)
 
@@ -34,7 +36,7 @@ def test_wrong_password_is_refused_with_401(app, db, client):
     response = login(client, "ana@example.com", "wrong-password")
     assert response.status_code == 401
     assert "Wrong email or password" in response.get_data(as_text=True)
-    assert client.get("/roi/").status_code == 302
+    assert client.get("/roi/learning").headers["Location"].startswith("/roi/login")
 
 
 def test_unknown_email_gets_the_same_answer(client):
@@ -64,7 +66,7 @@ def test_logout_signs_out(app, db, client):
     _person(app, db, email="ana@example.com")
     login(client, "ana@example.com")
     assert client.post("/roi/logout").status_code == 302
-    assert client.get("/roi/").status_code == 302
+    assert client.get("/roi/learning").headers["Location"].startswith("/roi/login")
 
 
 def test_login_form_rejects_a_post_without_csrf_token(database_url, db, app_factory):

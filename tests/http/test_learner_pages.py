@@ -19,7 +19,8 @@ def test_home_lists_own_completions_only(app, db, client):
         make_completion(bob, ads)
         db.session.commit()
     login(client, "ana@example.com")
-    page = client.get("/roi/").get_data(as_text=True)
+    assert client.get("/roi/").headers["Location"] == "/roi/learning"
+    page = client.get("/roi/learning").get_data(as_text=True)
     assert page.count("Seo Basics") == 2 and "Social Ads" not in page
     assert '<span class="figure">1</span> modules completed' in page
     assert '<span class="figure">2</span> completions in all' in page

@@ -14,7 +14,7 @@ from lms_roi.models import Learner, RoleGrant
 from lms_roi.policy import view_policy
 
 
-def build_host(tmp_path, _csrf=None, **config):
+def build_host(tmp_path, _csrf=None, _babel=None, **config):
     """A minimal learning platform: its own SQLAlchemy, User model and LoginManager."""
 
     class HostBase(DeclarativeBase):
@@ -38,6 +38,8 @@ def build_host(tmp_path, _csrf=None, **config):
     host_db.init_app(app)
     if _csrf is not None:
         _csrf(app)
+    if _babel is not None:
+        _babel(app)
     manager = LoginManager(app)
     manager.login_view = "host_login_page"
     manager.user_loader(lambda user_id: host_db.session.get(User, int(user_id)))
@@ -70,7 +72,8 @@ def test_host_user_reaches_plugin_pages_as_a_learner(tmp_path):
     assert anonymous.status_code == 302
     assert anonymous.headers["Location"].startswith("/login?next=")  # the host's login view
     assert client.get("/login-as/7").status_code == 200
-    page = client.get("/roi/")
+    assert client.get("/roi/").headers["Location"] == "/roi/learning"
+    page = client.get("/roi/learning")
     assert page.status_code == 200
     assert "Hello Léa Host" in page.get_data(as_text=True)
     with app.app_context():
@@ -123,7 +126,8 @@ def test_custom_prefix_and_learner_loader(tmp_path):
     client = app.test_client()
     client.get("/login-as/7")
     assert client.get("/roi/").status_code == 404
-    page = client.get("/learning/")
+    assert client.get("/learning/").headers["Location"] == "/learning/admin/people"
+    page = client.get("/learning/learning")
     assert "Hello Léa (HR)" in page.get_data(as_text=True)
     assert client.get("/learning/admin/people").status_code == 200
 
@@ -160,3 +164,22 @@ def test_host_csrf_protection_spares_the_token_api(tmp_path):
     )
     assert response.status_code == 400 and response.json["field"] == "values"
     assert client.post("/login-as/7").status_code == 400  # the host's own forms stay protected
+
+
+def test_host_babel_keeps_its_locale_choice_and_gets_our_catalog(tmp_path):
+    from flask_babel import Babel
+
+    host_dirs = tmp_path / "host-translations"
+    host_dirs.mkdir()
+    app, _, _ = build_host(
+        tmp_path,
+        _babel=lambda app: Babel(app, locale_selector=lambda: "fr"),
+        BABEL_TRANSLATION_DIRECTORIES=str(host_dirs),
+    )
+    directories = app.extensions["babel"].translation_directories
+    assert directories[0].endswith("lms_roi/translations")  # the host's own catalogs win
+    assert str(host_dirs) in directories
+    client = app.test_client()
+    client.get("/login-as/7")
+    page = client.get("/roi/learning", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="fr">' in page and "Mon apprentissage" in page

@@ -1,0 +1,107 @@
+"""Where each person lands and what their header shows, derived from the roles they hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+
+from lms_roi.db import session as db_session
+from lms_roi.i18n import LANGUAGES, SESSION_KEY
+from lms_roi.models import Learner
+from lms_roi.policy import PUBLIC, current_person, policy, view_policy
+
+navigation = Blueprint("navigation", __name__)
+
+
+@dataclass(frozen=True)
+class Area:
+    """One header link: an endpoint and its label."""
+
+    endpoint: str
+    label: object
+
+
+#: Header areas in display order; each shows when its view's policy admits the person.
+AREAS = (
+    Area("lms_roi.learner.home", _l("My learning")),
+    Area("lms_roi.learner.catalog", _l("Modules")),
+    Area("lms_roi.tutor.home", _l("My mentees")),
+    Area("lms_roi.analytics.dashboard", _l("ROI")),
+    Area("lms_roi.objectives.program_list", _l("Objectives")),
+    Area("lms_roi.desk.home", _l("Data desk")),
+    Area("lms_roi.desk.kpi_list", _l("KPI catalog")),
+    Area("lms_roi.hr.home", _l("Engagement")),
+    Area("lms_roi.admin.people_list", _l("People")),
+)
+
+#: A person's main role decides their home: the most specific role they hold wins.
+HOMES = (
+    ("admin", "lms_roi.admin.people_list"),
+    ("analyst", "lms_roi.analytics.dashboard"),
+    ("hr", "lms_roi.hr.home"),
+    ("tutor", "lms_roi.tutor.home"),
+    ("learner", "lms_roi.learner.home"),
+)
+
+
+def visible_areas(person: Learner | None) -> list[Area]:
+    """The header links ``person`` may follow (none when signed out)."""
+    if person is None:
+        return []
+    views = current_app.view_functions
+    return [
+        area
+        for area in AREAS
+        if area.endpoint in views and view_policy(views[area.endpoint]).admits(person)
+    ]
+
+
+def home_endpoint(person: Learner | None) -> str:
+    """The endpoint of ``person``'s home page, from their main role."""
+    roles = person.roles if person is not None else set()
+    views = current_app.view_functions
+    for role, endpoint in HOMES:
+        if role in roles and endpoint in views:
+            return endpoint
+    return "lms_roi.learner.home"
+
+
+@navigation.route("/")
+@policy(PUBLIC)
+def home():
+    """Send each person to the home of their main role (signed-out visitors to sign in)."""
+    person = current_person()
+    if person is None:
+        manager = getattr(current_app, "login_manager", None)
+        if manager is not None:
+            return manager.unauthorized()
+    return redirect(url_for(home_endpoint(person)))
+
+
+@navigation.route("/language", methods=["POST"])
+@policy(PUBLIC)
+def set_language():
+    """Remember the language picked in the header (on the profile when signed in)."""
+    from .forms import LanguageForm
+
+    form = LanguageForm()
+    if form.validate_on_submit():
+        choice = form.locale.data
+        session[SESSION_KEY] = choice
+        person = current_person()
+        if person is not None:
+            person.locale = choice
+            db_session().commit()
+    return redirect(_same_site(request.form.get("next")) or url_for(".home"))
+
+
+def _same_site(target: str | None) -> str | None:
+    """Only return to a path on this site."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return None
+
+
+__all__ = ["LANGUAGES", "navigation", "visible_areas", "home_endpoint"]
