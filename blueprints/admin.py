@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from wtforms.fields.choices import SelectChoice
 
@@ -78,9 +79,9 @@ def person_new():
             session().rollback()
             _field_error(form, error)
         else:
-            flash(f"{person.display_name} was created.", "success")
+            flash(_("%(name)s was created.", name=person.display_name), "success")
             return redirect(url_for(".person_edit", external_id=person.external_id))
-    return render_template("lms_roi/admin/person.html", form=form, person=None), (
+    return render_template("lms_roi/admin/person.html", form=form, profile=None), (
         422 if form.errors else 200
     )
 
@@ -117,16 +118,16 @@ def person_edit(external_id: str):
             db.rollback()
             _field_error(form, error)
         else:
-            flash(f"{person.display_name} was saved.", "success")
+            flash(_("%(name)s was saved.", name=person.display_name), "success")
             return redirect(url_for(".person_edit", external_id=person.external_id))
-    return render_template("lms_roi/admin/person.html", form=form, person=person), (
+    return render_template("lms_roi/admin/person.html", form=form, profile=person), (
         422 if form.errors else 200
     )
 
 
 def _team_choices() -> list[SelectChoice]:
     teams = session().scalars(select(Team).order_by(Team.name)).all()
-    return [SelectChoice("", "— no team —")] + [SelectChoice(t.slug, t.name) for t in teams]
+    return [SelectChoice("", _("— no team —"))] + [SelectChoice(t.slug, t.name) for t in teams]
 
 
 def _team(slug: str) -> Team | None:

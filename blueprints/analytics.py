@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -24,6 +25,8 @@ from lms_roi.analytics import RoiParams, roi_report, roi_reports
 from lms_roi.analytics.module_detail import module_paths
 from lms_roi.db import session
 from lms_roi.errors import DomainError
+from lms_roi.i18n import percent, short_date
+from lms_roi.labels import label
 from lms_roi.models import CostItem, Module, Program
 from lms_roi.policy import current_person, policy
 from lms_roi.schemas import RoiQueryIn
@@ -53,8 +56,8 @@ def _query() -> dict:
             Response(
                 render_template(
                     "lms_roi/error.html",
-                    title="Invalid report settings",
-                    message=f"{field}: {messages[0]}",
+                    title=_("Invalid report settings"),
+                    message=_("%(field)s: %(message)s", field=field, message=messages[0]),
                 ),
                 status=400,
             )
@@ -78,8 +81,24 @@ def _report(query: dict):
 
 
 def _label(row: dict, by: str) -> str:
-    label = str(row[LABELS[by]])
-    return f"{label} v{row['version']}" if by == "version" else label
+    """The name of a report row in a chart (methods by their translated label)."""
+    name = str(row[LABELS[by]])
+    if by == "method":
+        return label(name, "method")
+    if by == "team" and name == "(no team)":  # the report's key for learners without a team
+        return _("(no team)")
+    return (
+        _("%(name)s v%(version)s", name=name, version=row["version"]) if by == "version" else name
+    )
+
+
+def _roi_chart(report, by: str):
+    return charts.bar_chart(
+        [_label(r, by) for r in report.rows],
+        [r["roi_pct"] for r in report.rows],
+        title=_("ROI %% by %(by)s", by=label(by, "report")),
+        value_format=percent,
+    )
 
 
 @analytics.route("/")
@@ -88,12 +107,7 @@ def dashboard():
     query = _query()
     report = _report(query)
     by = query["by"]
-    chart = charts.bar_chart(
-        [_label(r, by) for r in report.rows],
-        [r["roi_pct"] for r in report.rows],
-        unit=" %",
-        title=f"ROI % by {by}",
-    )
+    chart = _roi_chart(report, by)
     totals = {
         "cost": sum(r["cost"] for r in report.rows),
         "benefit": sum(r["benefit"] for r in report.rows),
@@ -106,8 +120,7 @@ def dashboard():
         query=query,
         chart=chart,
         totals=totals,
-        rows=zip(report.rows, report.levels, strict=True),
-        currency=current_app.config["LMS_ROI_CURRENCY"],
+        rows=list(zip(report.rows, report.levels, strict=True)),
     )
 
 
@@ -120,9 +133,9 @@ def export(fmt: str):
     report = _report(query)
     name = f"lms-roi-{query['by']}-{date.today().isoformat()}.{fmt}"
     if fmt == "csv":
-        body, mimetype = exports.to_csv(report), "text/csv; charset=utf-8"
+        body, mimetype = exports.to_csv(report, labels=True), "text/csv; charset=utf-8"
     else:
-        body = exports.to_xlsx(report)
+        body = exports.to_xlsx(report, labels=True)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(
         body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
@@ -141,12 +154,7 @@ def printable():
                 by,
                 report,
                 list(zip(report.rows, report.levels, strict=True)),
-                charts.bar_chart(
-                    [_label(r, by) for r in report.rows],
-                    [r["roi_pct"] for r in report.rows],
-                    unit=" %",
-                    title=f"ROI % by {by}",
-                ),
+                _roi_chart(report, by),
             )
         )
     return render_template(
@@ -170,16 +178,19 @@ def module_view(slug: str):
         (
             path,
             charts.line_chart(
-                path.periods,
-                {"completers": path.completers, "colleagues who did not take it": path.others},
-                title=f"{path.name}: completers vs colleagues",
+                [short_date(date.fromisoformat(p)) for p in path.periods],
+                {
+                    _("completers"): path.completers,
+                    _("colleagues who did not take it"): path.others,
+                },
+                title=_("%(kpi)s: completers vs colleagues", kpi=path.name),
                 marker=path.median_completion,
             ),
             charts.scatter(
                 path.gains,
-                x_label="knowledge gain (points)",
-                y_label=f"change in {path.name}",
-                title="Knowledge gain vs KPI change",
+                x_label=_("knowledge gain (points)"),
+                y_label=_("change in %(kpi)s", kpi=path.name),
+                title=_("Knowledge gain vs KPI change"),
             ),
         )
         for path in paths
@@ -195,10 +206,10 @@ def costs():
     programs = db.scalars(select(Program).order_by(Program.title)).all()
     form = CostItemForm()
     form.target.choices = [
-        SelectChoice(f"program:{p.slug}", f"Program — {p.title}") for p in programs
-    ] + [SelectChoice(f"module:{m.slug}", f"Module — {m.title}") for m in modules]
+        SelectChoice(f"program:{p.slug}", _("Program — %(title)s", title=p.title)) for p in programs
+    ] + [SelectChoice(f"module:{m.slug}", _("Module — %(title)s", title=m.title)) for m in modules]
     if form.validate_on_submit():
-        kind, _, slug = form.target.data.partition(":")
+        kind, _sep, slug = form.target.data.partition(":")
         target = next(t for t in (programs if kind == "program" else modules) if t.slug == slug)
         try:
             add_cost_item(
@@ -214,7 +225,7 @@ def costs():
             db.rollback()
             flash(error.message, "error")
         else:
-            flash("The cost was added.", "success")
+            flash(_("The cost was added."), "success")
             return redirect(url_for(".costs"))
     items = db.execute(
         select(CostItem, Module.title, Program.title)
@@ -240,7 +251,7 @@ def cost_delete(item_id: int):
     if DeleteForm().validate_on_submit():
         delete_cost_item(item, actor=current_person())
         session().commit()
-        flash("The cost was removed.", "success")
+        flash(_("The cost was removed."), "success")
     return redirect(url_for(".costs"))
 
 
@@ -256,6 +267,7 @@ def recommend():
         "lms_roi/analytics/recommend.html",
         objective=objective,
         category=category,
-        categories=CATEGORIES,
+        # English labels are kept for matching; the list shows them translated.
+        categories=[(key, _(name)) for key, (name, *_rest) in CATEGORIES.items()],
         results=results,
     )

@@ -1,11 +1,15 @@
 """REST API ``/api/v1``: token auth (``Authorization: Bearer …``), JSON in and out.
 
 Every error body is ``{"code", "message", "field"}`` (plus ``errors`` for rejected rows).
+``code`` is stable for programs; ``message`` (and each rejected row's ``message`` and
+``fix``) is in the caller's language (their ``locale`` setting, else ``Accept-Language``).
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.exceptions import HTTPException
 
@@ -38,7 +42,12 @@ def error(status: int, code: str, message: str, field: str | None = None, **extr
 def invalid_input(exc: ValidationError):
     field_name, messages = next(iter(exc.normalized_messages().items()))
     message = messages[0] if isinstance(messages, list) else str(messages)
-    return error(400, "invalid_input", f"{field_name}: {message}", field_name)
+    return error(
+        400,
+        "invalid_input",
+        _("%(field)s: %(message)s", field=field_name, message=message),
+        field_name,
+    )
 
 
 def http_error(exc: HTTPException):
@@ -50,8 +59,11 @@ def http_error(exc: HTTPException):
         413: "too_large",
     }
     messages = {
-        401: "send a valid API token as 'Authorization: Bearer <token>'",
-        403: "your roles do not allow this; it needs analyst or admin",
+        401: _("send a valid API token as 'Authorization: Bearer <token>'"),
+        403: _("your roles do not allow this; it needs analyst or admin"),
+        404: _("nothing was found at this address"),
+        405: _("this method is not allowed here"),
+        413: _("the request is too large"),
     }
     response = error(
         exc.code or 500,
@@ -79,8 +91,14 @@ def _rejected(rejected: ImportRejected):
     return error(
         422,
         "rows_rejected",
-        f"{len(issues)} problem(s); nothing was written. First: row {first.row}, "
-        f"{first.column}: {first.message}",
+        ngettext(
+            "%(num)d problem; nothing was written. First: row %(row)s, %(column)s: %(message)s",
+            "%(num)d problems; nothing was written. First: row %(row)s, %(column)s: %(message)s",
+            len(issues),
+            row=first.row,
+            column=first.column,
+            message=first.message,
+        ),
         first.column,
         errors=issues,
     )
@@ -128,12 +146,18 @@ def import_create(kind: str):
         return error(
             404,
             "unknown_import_kind",
-            f"no import of kind {kind!r}; use one of {', '.join(IMPORTERS)}",
+            _(
+                "no import of kind %(kind)r; use one of %(kinds)s",
+                kind=kind,
+                kinds=", ".join(IMPORTERS),
+            ),
             "kind",
         )
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return error(400, "file_required", "send the CSV or XLSX as multipart field 'file'", "file")
+        return error(
+            400, "file_required", _("send the CSV or XLSX as multipart field 'file'"), "file"
+        )
     dry_run = request.form.get("dry_run", "false").lower() in ("1", "true", "yes")
     return _import(
         lambda: import_file(
@@ -172,11 +196,15 @@ def unmatched(anything: str):
         response, status = error(
             405,
             "method_not_allowed",
-            f"{request.method} is not allowed here; use {', '.join(allowed)}",
+            _(
+                "%(method)s is not allowed here; use %(allowed)s",
+                method=request.method,
+                allowed=", ".join(allowed),
+            ),
         )
         response.headers["Allow"] = ", ".join(allowed)
         return response, status
-    return error(404, "not_found", f"no API endpoint at {request.path}")
+    return error(404, "not_found", _("no API endpoint at %(path)s", path=request.path))
 
 
 def _only_catch_all(adapter, method: str) -> bool:

@@ -7,6 +7,7 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -46,7 +47,7 @@ def login():
             account.last_login_at = utcnow()
             db.commit()
             return redirect(_safe_next(request.args.get("next")))
-        flash("Wrong email or password, or the account is disabled.", "error")
+        flash(_("Wrong email or password, or the account is disabled."), "error")
         return render_template("lms_roi/auth/login.html", form=form), 401
     status = 400 if form.errors else 200
     return render_template("lms_roi/auth/login.html", form=form), status
@@ -57,7 +58,7 @@ def login():
 def logout():
     if LogoutForm().validate_on_submit():
         logout_user()
-        flash("You are signed out.", "info")
+        flash(_("You are signed out."), "info")
     return redirect(url_for(".login"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -13,11 +14,13 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
+from wtforms.fields import TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms_roi.i18n import LANGUAGES
+from lms_roi.labels import LABELS
 from lms_roi.models._types import COST_CATEGORIES, ROLES
 
 
@@ -25,13 +28,13 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address.")
+EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an email address."))
 
 
 class LoginForm(FlaskForm):
-    email = StringField("Email", validators=[DataRequired(), EMAIL], filters=[_strip])
-    password = PasswordField("Password", validators=[DataRequired()])
-    remember = BooleanField("Keep me signed in")
+    email = StringField(_l("Email"), validators=[DataRequired(), EMAIL], filters=[_strip])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    remember = BooleanField(_l("Keep me signed in"))
 
 
 class LogoutForm(FlaskForm):
@@ -52,45 +55,51 @@ class CheckboxesField(SelectMultipleField):
 
 
 class PersonForm(FlaskForm):
-    display_name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    email = StringField("Email", validators=[Optional(), EMAIL, Length(max=254)], filters=[_strip])
-    team = SelectField("Team", coerce=str, validate_choice=True)
-    hourly_cost = DecimalField(
-        "Hourly cost", places=2, default=0, validators=[Optional(), NumberRange(min=0)]
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = StringField(
+        _l("Email"), validators=[Optional(), EMAIL, Length(max=254)], filters=[_strip]
     )
-    active = BooleanField("Active", default=True)
+    team = SelectField(_l("Team"), coerce=str, validate_choice=True)
+    hourly_cost = DecimalField(
+        _l("Hourly cost"), places=2, default=0, validators=[Optional(), NumberRange(min=0)]
+    )
+    active = BooleanField(_l("Active"), default=True)
     roles = CheckboxesField(
-        "Roles", choices=[SelectChoice(role, role) for role in ROLES], default=["learner"]
+        _l("Roles"),
+        choices=[SelectChoice(role, LABELS["role"][role]) for role in ROLES],
+        default=["learner"],
     )
     password = PasswordField(
-        "New password", validators=[Optional(), Length(min=8, message="At least 8 characters.")]
+        _l("New password"),
+        validators=[Optional(), Length(min=8, message=_l("At least 8 characters."))],
     )
 
 
 class NewPersonForm(PersonForm):
     external_id = StringField(
-        "External id",
+        _l("External id"),
         validators=[Optional(), Length(max=191)],
-        description="Stable id from your HR system; defaults to the email.",
+        description=_l("Stable id from your HR system; defaults to the email."),
     )
 
 
 class CostItemForm(FlaskForm):
     """A cost of a module or a program in a Phillips category."""
 
-    target = SelectField("For", validate_choice=True)
+    target = SelectField(_l("For"), validate_choice=True)
     category = SelectField(
-        "Category", choices=[SelectChoice(c, c.title()) for c in COST_CATEGORIES]
+        _l("Category"),
+        choices=[SelectChoice(c, LABELS["cost_category"][c]) for c in COST_CATEGORIES],
     )
     basis = SelectField(
-        "Basis",
+        _l("Basis"),
         choices=[
-            SelectChoice("fixed", "fixed (once)"),
-            SelectChoice("per_learner", "per learner (x completions)"),
+            SelectChoice("fixed", _l("fixed (once)")),
+            SelectChoice("per_learner", _l("per learner (x completions)")),
         ],
     )
-    amount = DecimalField("Amount", places=2, validators=[DataRequired(), NumberRange(min=0)])
-    description = StringField("Description", validators=[Optional(), Length(max=255)])
+    amount = DecimalField(_l("Amount"), places=2, validators=[DataRequired(), NumberRange(min=0)])
+    description = StringField(_l("Description"), validators=[Optional(), Length(max=255)])
 
 
 class DeleteForm(FlaskForm):
@@ -100,15 +109,67 @@ class DeleteForm(FlaskForm):
 class ObjectiveForm(FlaskForm):
     """A SMART objective of a program."""
 
-    kpi = SelectField("KPI")
-    team = SelectField("Cohort")
-    statement = StringField("Objective", validators=[Optional(), Length(max=500)])
+    kpi = SelectField(_l("KPI"))
+    team = SelectField(_l("Cohort"))
+    statement = StringField(_l("Objective"), validators=[Optional(), Length(max=500)])
     target_kind = SelectField(
-        "Target as",
+        _l("Target as"),
         choices=[
-            SelectChoice("percent", "% change from the baseline"),
-            SelectChoice("absolute", "absolute KPI level"),
+            SelectChoice("percent", _l("percent change from the baseline")),
+            SelectChoice("absolute", _l("absolute KPI level")),
         ],
     )
-    target_value = DecimalField("Target", places=2, validators=[Optional()])
-    deadline = DateField("Deadline", validators=[Optional()])
+    target_value = DecimalField(_l("Target"), places=2, validators=[Optional()])
+    deadline = DateField(_l("Deadline"), validators=[Optional()])
+
+
+class ImportUploadForm(FlaskForm):
+    """An import file and its kind; the data desk checks it before anything is written."""
+
+    kind = SelectField(_l("What the file contains"), validate_choice=True)
+    file = FileField(
+        _l("CSV or Excel file"), validators=[FileRequired(_l("Choose the file to import."))]
+    )
+
+
+class ConfirmImportForm(FlaskForm):
+    """Only carries the CSRF token (confirming or cancelling a checked upload)."""
+
+
+class KpiForm(FlaskForm):
+    """A KPI definition; the KPI catalog service checks it with the import's rules."""
+
+    # No WTForms validators: the KPI-definition import's rules decide, with its messages.
+    name = StringField(_l("Name"), filters=[_strip])
+    unit = StringField(
+        _l("Unit"), filters=[_strip], description=_l("For example lead, visit or EUR.")
+    )
+    direction = SelectField(
+        _l("Direction"),
+        choices=[SelectChoice(k, v) for k, v in LABELS["kpi_direction"].items()],
+        validate_choice=False,
+    )
+    value_per_unit = StringField(
+        _l("Value of one unit"),
+        filters=[_strip],
+        description=_l("What one unit is worth in the organisation's currency, e.g. 120 or 0.05."),
+    )
+    period = SelectField(
+        _l("Period of its values"),
+        choices=[SelectChoice(k, v) for k, v in LABELS["kpi_period"].items()],
+        validate_choice=False,
+    )
+    description = TextAreaField(_l("Description"), filters=[_strip])
+
+
+class NewKpiForm(KpiForm):
+    """A KPI definition with its key (which cannot change afterwards)."""
+
+    key = StringField(
+        _l("Key"),
+        filters=[_strip],
+        description=_l(
+            "Lower-case letters, digits and _, starting with a letter (e.g. qualified_leads). "
+            "Files refer to it, so it cannot change later."
+        ),
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -12,6 +13,7 @@ from lms_roi import charts
 from lms_roi.analytics import objectives as analysis
 from lms_roi.db import session
 from lms_roi.errors import DomainError
+from lms_roi.i18n import short_date
 from lms_roi.models import Kpi, Objective, Program, Team
 from lms_roi.policy import current_person, policy
 from lms_roi.services.objectives import ObjectiveDraft, check_objective, create_objective
@@ -39,7 +41,7 @@ def program_view(slug: str):
     teams = db.scalars(select(Team).order_by(Team.name)).all()
     form = ObjectiveForm()
     form.kpi.choices = [SelectChoice(k.key, k.name) for k in kpis]
-    form.team.choices = [SelectChoice("", "learners enrolled in the program")] + [
+    form.team.choices = [SelectChoice("", _("learners enrolled in the program"))] + [
         SelectChoice(t.slug, t.name) for t in teams
     ]
     if request.method == "GET" and program.cohort_team_id:
@@ -64,7 +66,7 @@ def program_view(slug: str):
                 db.rollback()
                 flash(error.message, "error")
             else:
-                flash("The objective was saved.", "success")
+                flash(_("The objective was saved."), "success")
                 return redirect(url_for(".program_view", slug=slug))
         checks, base = check_objective(draft, today)
     return render_template(
@@ -75,6 +77,7 @@ def program_view(slug: str):
         baseline=base,
         objectives=_objective_views(program),
         today=today,
+        baseline_days=analysis.BASELINE_DAYS,
     )
 
 
@@ -96,16 +99,18 @@ def _objective_views(program: Program) -> list[dict]:
         state = analysis.status(
             learners, kpi, base, target, start, objective.deadline, date.today()
         )
-        series = {"cohort mean": state.means}
+        series = {_("cohort mean"): state.means}
         if target is not None:
-            series["target"] = [target] * len(state.means)
+            series[_("target")] = [target] * len(state.means)
         views.append(
             {
                 "objective": objective,
                 "kpi": kpi,
                 "status": state,
                 "chart": charts.line_chart(
-                    state.periods, series, title=f"{kpi.name}: cohort mean vs target"
+                    [short_date(date.fromisoformat(p)) for p in state.periods],
+                    series,
+                    title=_("%(kpi)s: cohort mean vs target", kpi=kpi.name),
                 )
                 if state.means
                 else None,

@@ -1,25 +1,38 @@
-"""Charts drawn as inline SVG on the server: no JavaScript, no CDN, printable offline."""
+"""Charts drawn as inline SVG on the server: no JavaScript, no CDN, printable offline.
+
+Titles, legends and axis labels come translated from the caller; numbers are
+written in the reader's locale (:func:`lms_roi.i18n.number`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
+
+from lms_roi.i18n import number
 
 PALETTE = ("#2458c6", "#d9822b", "#0f9960", "#c23030", "#7157d9", "#29a634")
 
-
-def number(value: float) -> str:
-    """A readable number: thousands separated, no exponent, about four significant digits."""
-    if value is None:
-        return "–"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:,.4g}" if abs(value) >= 1e-3 or value == 0 else f"{value:.2e}"
+__all__ = ["bar_chart", "line_chart", "number", "scatter"]
 
 
 def bar_chart(
-    labels: list[str], values: list[float | None], *, unit: str = "", title: str = ""
+    labels: list[str],
+    values: list[float | None],
+    *,
+    unit: str = "",
+    title: str = "",
+    value_format: Callable[[float], str] | None = None,
 ) -> Markup:
-    """Horizontal bars (negative values to the left of a zero line); None is drawn as n/a."""
+    """Horizontal bars (negative values to the left of a zero line); None is drawn as n/a.
+
+    Values are written with ``value_format`` (e.g. :func:`lms_roi.i18n.percent`),
+    else as a one-decimal number followed by ``unit``.
+    """
+    shown = value_format or (lambda v: number(v, 1) + unit)
+    missing = _("n/a")
     row, label_w, width = 26, 210, 720
     plot_w = width - label_w - 90
     known = [v for v in values if v is not None] or [0.0]
@@ -41,7 +54,8 @@ def bar_chart(
         )
         if value is None:
             parts.append(
-                f'<text x="{zero + 4:.1f}" y="{y + 15}" font-size="11" fill="#5d6677">n/a</text>'
+                f'<text x="{zero + 4:.1f}" y="{y + 15}" font-size="11" fill="#5d6677">'
+                f"{escape(missing)}</text>"
             )
             continue
         x1 = label_w + plot_w * ((min(value, 0) - low) / span)
@@ -49,7 +63,7 @@ def bar_chart(
         color = PALETTE[0] if value >= 0 else PALETTE[3]
         parts.append(
             f'<rect x="{x1:.1f}" y="{y + 3}" width="{w:.1f}" height="{row - 8}" '
-            f'fill="{color}"><title>{escape(label)}: {value:,.1f}{escape(unit)}</title>'
+            f'fill="{color}"><title>{escape(label)}: {escape(shown(value))}</title>'
             f"</rect>"
         )
         # Labels of losses go right of the zero line so they never cover the names.
@@ -57,7 +71,7 @@ def bar_chart(
         fill = "#1d2330" if value >= 0 else PALETTE[3]
         parts.append(
             f'<text x="{text_x:.1f}" y="{y + 15}" font-size="11" fill="{fill}">'
-            f"{value:,.1f}{escape(unit)}</text>"
+            f"{escape(shown(value))}</text>"
         )
     parts.append(
         f'<line x1="{zero:.1f}" x2="{zero:.1f}" y1="5" y2="{height - 15}" '
@@ -96,7 +110,7 @@ def line_chart(
         parts.append(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="#d9dde6"/><text x="{left - 6}" y="{y + 4:.1f}" font-size="11" '
-            f'text-anchor="end">{number(value)}</text>'
+            f'text-anchor="end">{escape(number(value))}</text>'
         )
     step = max(-(-len(x_labels) // 6), 1)
     for i in range(0, len(x_labels), step):
@@ -148,12 +162,15 @@ def scatter(
         )
     parts.append(
         f'<text x="{left + plot_w / 2}" y="{height - 8}" font-size="12" '
-        f'text-anchor="middle">{escape(x_label)} ({number(x0)} to {number(x1)})</text>'
+        f'text-anchor="middle">{escape(_axis(x_label, x0, x1))}</text>'
     )
     parts.append(
         f'<text x="14" y="{top + plot_h / 2}" font-size="12" text-anchor="middle" '
-        f'transform="rotate(-90 14 {top + plot_h / 2})">{escape(y_label)} '
-        f"({number(y0)} to {number(y1)})</text>"
+        f'transform="rotate(-90 14 {top + plot_h / 2})">{escape(_axis(y_label, y0, y1))}</text>'
     )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704  # nosec B704 (every label is escaped)
+
+
+def _axis(name: str, low: float, high: float) -> str:
+    return _("%(axis)s (%(low)s to %(high)s)", axis=name, low=number(low), high=number(high))

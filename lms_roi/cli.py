@@ -13,6 +13,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, run_command
 
+from lms_roi.cli_diagnostics import event_study_command, plan_command
 from lms_roi.db import session
 from lms_roi.errors import DomainError
 from lms_roi.importers import IMPORTERS, ImportRejected, import_file
@@ -222,6 +223,10 @@ def report_roi(by, pre_days, lag_days, post_days, horizon_months, exclude_outlie
         session().commit()
     render = {"table": exports.to_table, "csv": exports.to_csv, "json": exports.to_json}[fmt]
     click.echo(render(report))
+
+
+report_group.add_command(event_study_command)
+report_group.add_command(plan_command)
 
 
 def main() -> None:

@@ -19,6 +19,10 @@ DEFAULTS: dict[str, object] = {
     "LMS_ROI_LOGIN_RATE_LIMIT": "10 per minute",
     "LMS_ROI_IMPORT_PROGRESS_ROWS": 2000,
     "LMS_ROI_PAGE_SIZE": 25,
+    # Data desk: largest file accepted in the browser, and how long a checked upload
+    # waits for its confirmation.
+    "LMS_ROI_UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+    "LMS_ROI_UPLOAD_TTL_SECONDS": 3600,
 }
 
 #: Environment variables read by the standalone app, and the config key each sets.

@@ -1,4 +1,9 @@
-"""Flat tables of reports for the terminal, CSV and XLSX, safe against formula injection."""
+"""Flat tables of reports for the terminal, CSV and XLSX, safe against formula injection.
+
+The CLI writes the machine column names (``n_completions``); the web exports
+write headers a person reads, in their language (``labels=True``). Cells keep
+their raw values either way.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,48 @@ import csv
 import io
 import json
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from lms_roi.analytics.levels import LEVEL_COLUMNS
+from lms_roi.labels import label
+
+#: Column headers of the web exports, by column name.
+HEADERS = {
+    "module": _l("Module"),
+    "method": _l("Method"),
+    "program": _l("Program"),
+    "version": _l("Version"),
+    "team": _l("Team"),
+    "learner": _l("Learner"),
+    "n_modules": _l("Modules"),
+    "n_learners": _l("Learners"),
+    "n_completions": _l("Completions"),
+    "cost_per_completion": _l("Cost per completion"),
+    "cost": _l("Cost"),
+    "benefit": _l("Benefit"),
+    "net_benefit": _l("Net benefit"),
+    "roi_pct": _l("ROI (%)"),
+    "bcr": _l("Benefit-cost ratio"),
+    "payback_months": _l("Payback (months)"),
+    "flags": _l("Flags"),
+    "kpis": _l("L4 effects by KPI"),
+    "modules": _l("Modules taken"),
+    "l1_reaction": _l("L1 reaction (1-5)"),
+    "l2_gain": _l("L2 gain (points)"),
+    "l3_applied_pct": _l("L3 applied (%)"),
+    "satisfaction": _l("Satisfaction (1-5)"),
+    "engagement_pct": _l("Engagement (%)"),
+    "completion_rate_pct": _l("Completion rate (%)"),
+    "n_outliers": _l("Outliers"),
+    "l4_effects": _l("L4 effects by KPI (pooled)"),
+}
+
+
+def header_labels(headers: list[str]) -> list[str]:
+    """The translated header of each column (an unknown column keeps its name)."""
+    return [str(HEADERS.get(h, h)) for h in headers]
+
 
 # A cell starting with one of these is run as a formula by spreadsheet software.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -54,27 +100,33 @@ def flatten(report) -> tuple[list[str], list[list]]:
     return headers, table
 
 
-def to_csv(report) -> str:
+def to_csv(report, *, labels: bool = False) -> str:
+    """The report as CSV; ``labels`` writes translated headers instead of column names."""
     headers, rows = flatten(report)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(headers)
+    writer.writerow(header_labels(headers) if labels else headers)
     for row in rows:
         writer.writerow(["" if v is None else safe_cell(v) for v in row])
     return out.getvalue()
 
 
-def to_xlsx(report) -> bytes:
+def to_xlsx(report, *, labels: bool = False) -> bytes:
+    """The report and its method notes as a workbook; ``labels`` as in :func:`to_csv`."""
     from openpyxl import Workbook
 
     headers, rows = flatten(report)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = f"ROI by {report.by}"
-    sheet.append(headers)
+    if labels:
+        sheet.title = _("ROI by %(by)s", by=label(report.by, "report"))[:31]
+        sheet.append(header_labels(headers))
+    else:
+        sheet.title = f"ROI by {report.by}"
+        sheet.append(headers)
     for row in rows:
         sheet.append([safe_cell(v) for v in row])
-    notes = workbook.create_sheet("Method notes")
+    notes = workbook.create_sheet(_("Method notes")[:31] if labels else "Method notes")
     for note in report.notes:
         notes.append([safe_cell(note)])
     out = io.BytesIO()

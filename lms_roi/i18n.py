@@ -22,6 +22,8 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, format_currency, format_date, format_decimal, format_percent
 from flask_babel import get_locale as babel_locale
 
+from lms_roi.labels import label
+
 #: Languages the product is translated into; the first is the source language.
 LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français"}
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
@@ -68,6 +70,8 @@ def init_i18n(app: Flask) -> None:
         lms_roi_money=money,
         lms_roi_percent=percent,
         lms_roi_date=short_date,
+        # Stored values (methods, roles, flags...) are shown through translated labels.
+        lms_roi_label=label,
     )
 
 

@@ -54,8 +54,16 @@ def make_app(database_url: str, **overrides):
 
 @pytest.fixture
 def app_factory(instance_path):
-    """Build extra apps (other config or database); their connections close afterwards."""
+    """Build extra apps (other config or database); their connections close afterwards.
+
+    The standalone rate limiter is one object shared by every app of the process:
+    an extra app that enables it would keep it on for the suite's app, so its
+    state is restored afterwards.
+    """
+    from lms_roi.extensions import limiter
+
     apps = []
+    limiter_enabled = limiter.enabled
 
     def build(database_url: str, **overrides):
         apps.append(make_app(database_url, **overrides))
@@ -66,6 +74,7 @@ def app_factory(instance_path):
         with extra.app_context():
             for engine in extra.extensions["sqlalchemy"].engines.values():
                 engine.dispose()
+    limiter.enabled = limiter_enabled
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,19 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from lms_roi.db import session
-from lms_roi.models import Completion, Kpi, KpiValue, Learner, Module, ModuleKpi, Team
+from lms_roi.models import (
+    Completion,
+    Kpi,
+    KpiValue,
+    Learner,
+    Module,
+    ModuleKpi,
+    Program,
+    ProgramModule,
+    Team,
+    TutoringPair,
+    TutoringSession,
+)
 from lms_roi.services.people import create_person
 
 PASSWORD = "correct-horse-1"
@@ -102,3 +114,47 @@ def make_kpi_value(learner: Learner, kpi: Kpi, start: date, value: float) -> Kpi
     session().add(kpi_value)
     session().flush()
     return kpi_value
+
+
+def make_program(slug: str = "growth-academy", modules: tuple[Module, ...] = ()) -> Program:
+    """A program whose path is ``modules`` in order."""
+    program = Program(slug=slug, title=slug.replace("-", " ").title())
+    session().add(program)
+    session().flush()
+    for position, module in enumerate(modules, start=1):
+        session().add(ProgramModule(program_id=program.id, module_id=module.id, position=position))
+    session().flush()
+    return program
+
+
+def make_pair(
+    tutor: Learner,
+    mentee: Learner,
+    *,
+    starts_on: date = date(2026, 1, 5),
+    ends_on: date | None = None,
+    program: Program | None = None,
+    goals: str = "",
+    active: bool = True,
+) -> TutoringPair:
+    """A tutoring pair (``ends_on`` None: open-ended)."""
+    pair = TutoringPair(
+        tutor_id=tutor.id,
+        mentee_id=mentee.id,
+        program_id=program.id if program else None,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        goals=goals,
+        active=active,
+    )
+    session().add(pair)
+    session().flush()
+    return pair
+
+
+def make_session(pair: TutoringPair, held_on: date, minutes: int = 45) -> TutoringSession:
+    """A tutoring session logged in ``pair``."""
+    tutoring = TutoringSession(pair_id=pair.id, held_on=held_on, minutes=minutes)
+    session().add(tutoring)
+    session().flush()
+    return tutoring

@@ -7,9 +7,12 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from lms_roi.db import session
+from lms_roi.i18n import percent, short_date
 from lms_roi.models import Enrollment, Kpi, KpiValue, Learner, ModuleKpi, ProgramModule, Team
 
 from .loader import frame
@@ -89,7 +92,7 @@ def smart_checks(
     best_effect_pct: float | None,
     today: date,
 ) -> list[Check]:
-    """Check each SMART letter and say why."""
+    """Check each SMART letter and say why (``word`` stays English, ``reason`` is translated)."""
     db = session()
     checks = []
     specific = kpi is not None and bool(learners)
@@ -98,9 +101,15 @@ def smart_checks(
             "S",
             "Specific",
             specific,
-            f"{kpi.name} for {cohort_label} ({len(learners)} learners)"
+            ngettext(
+                "%(kpi)s for %(cohort)s (%(num)d learner)",
+                "%(kpi)s for %(cohort)s (%(num)d learners)",
+                len(learners),
+                kpi=kpi.name,
+                cohort=cohort_label,
+            )
             if specific
-            else "choose a KPI and a cohort with learners in it",
+            else _("choose a KPI and a cohort with learners in it"),
         )
     )
     n_values = 0
@@ -118,23 +127,37 @@ def smart_checks(
             "M",
             "Measurable",
             n_values > 0,
-            f"{n_values} values of {kpi.name} recorded for this cohort"
+            ngettext(
+                "%(num)d value of %(kpi)s recorded for this cohort",
+                "%(num)d values of %(kpi)s recorded for this cohort",
+                n_values,
+                kpi=kpi.name,
+            )
             if n_values
-            else "no value of this KPI for the cohort yet: import KPI values first",
+            else _("no value of this KPI for the cohort yet: import KPI values first"),
         )
     )
     if target is None or target_kind == "absolute" or best_effect_pct is None:
         achievable = None
         reason = (
-            "no past module has a measured effect on this KPI to compare with"
+            _("no past module has a measured effect on this KPI to compare with")
             if best_effect_pct is None
-            else "absolute target: compare it with the baseline"
+            else _("absolute target: compare it with the baseline")
         )
     else:
         achievable = target <= best_effect_pct
+        shown = {
+            "target": percent(target, 0 if float(target).is_integer() else 1),
+            "best": percent(best_effect_pct),
+        }
         reason = (
-            f"target {target:g} % vs {best_effect_pct:.1f} % achieved by the best past "
-            "module" + ("" if achievable else ": ambitious, check it is realistic")
+            _("target %(target)s vs %(best)s achieved by the best past module", **shown)
+            if achievable
+            else _(
+                "target %(target)s vs %(best)s achieved by the best past module: ambitious, "
+                "check it is realistic",
+                **shown,
+            )
         )
     checks.append(Check("A", "Achievable", achievable, reason))
     n_linked = 0
@@ -152,9 +175,13 @@ def smart_checks(
             "R",
             "Relevant",
             n_linked > 0,
-            f"{n_linked} module(s) of the program target this KPI"
+            ngettext(
+                "%(num)d module of the program targets this KPI",
+                "%(num)d modules of the program target this KPI",
+                n_linked,
+            )
             if n_linked
-            else "no module of the program targets this KPI: link one or pick another KPI",
+            else _("no module of the program targets this KPI: link one or pick another KPI"),
         )
     )
     timely = deadline is not None and deadline > today
@@ -163,9 +190,14 @@ def smart_checks(
             "T",
             "Time-bound",
             timely,
-            f"deadline {deadline.isoformat()}, in {(deadline - today).days} days"
+            ngettext(
+                "deadline %(date)s, in %(num)d day",
+                "deadline %(date)s, in %(num)d days",
+                (deadline - today).days,
+                date=short_date(deadline),
+            )
             if timely
-            else "set a deadline in the future",
+            else _("set a deadline in the future"),
         )
     )
     return checks

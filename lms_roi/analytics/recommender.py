@@ -12,14 +12,19 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
+from flask_babel import gettext as _
+
+from lms_roi.labels import N_
 
 from .effects import RoiParams
 from .estimate import RoiInputs, estimate
 
-# category: (label, keywords (accent-free, lower case), [(kpi key, aliases, reason)])
+# category: (label, keywords (accent-free, lower case), [(kpi key, aliases, reason)]).
+# Labels and reasons stay English here (the labels also match module tags) and are
+# translated where a person reads them.
 CATEGORIES: dict[str, tuple[str, tuple[str, ...], list[tuple[str, tuple[str, ...], str]]]] = {
     "content_marketing": (
-        "Content marketing",
+        N_("Content marketing"),
         (
             "content",
             "contenu",
@@ -35,22 +40,22 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...], list[tuple[str, tuple[str, ...
             (
                 "web_traffic",
                 ("traffic", "visits", "sessions"),
-                "useful content brings visitors to the site",
+                N_("useful content brings visitors to the site"),
             ),
             (
                 "social_engagement",
                 ("engagement", "social"),
-                "content is shared, liked and commented on",
+                N_("content is shared, liked and commented on"),
             ),
             (
                 "qualified_leads",
                 ("leads", "mql", "sql"),
-                "gated and nurturing content turns readers into leads",
+                N_("gated and nurturing content turns readers into leads"),
             ),
         ],
     ),
     "sales_techniques": (
-        "Sales techniques",
+        N_("Sales techniques"),
         (
             "sales",
             "selling",
@@ -67,28 +72,28 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...], list[tuple[str, tuple[str, ...
             (
                 "revenue",
                 ("sales", "turnover", "chiffre_affaires"),
-                "better selling shows first in revenue",
+                N_("better selling shows first in revenue"),
             ),
             (
                 "conversion_rate",
                 ("conversion", "win_rate", "close_rate"),
-                "more opportunities are won",
+                N_("more opportunities are won"),
             ),
         ],
     ),
     "seo": (
-        "SEO",
+        N_("SEO"),
         ("seo", "search engine", "referencement", "keyword", "mots cles", "google", "serp"),
         [
             (
                 "organic_traffic",
                 ("web_traffic", "traffic", "visits"),
-                "search optimisation is judged on organic visits",
+                N_("search optimisation is judged on organic visits"),
             )
         ],
     ),
     "customer_service": (
-        "Customer service",
+        N_("Customer service"),
         (
             "customer service",
             "service client",
@@ -99,10 +104,10 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...], list[tuple[str, tuple[str, ...
             "satisfaction",
             "relation client",
         ),
-        [("csat", ("satisfaction", "nps"), "service quality is what customers rate")],
+        [("csat", ("satisfaction", "nps"), N_("service quality is what customers rate"))],
     ),
     "paid_acquisition": (
-        "Paid acquisition",
+        N_("Paid acquisition"),
         (
             "paid",
             "ads",
@@ -119,7 +124,7 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...], list[tuple[str, tuple[str, ...
             (
                 "cost_per_lead",
                 ("cpl", "cost_per_acquisition", "cpa"),
-                "better targeting and bidding cut the cost of each lead",
+                N_("better targeting and bidding cut the cost of each lead"),
             )
         ],
     ),
@@ -155,7 +160,7 @@ def categories_for(objective: str, category: str | None = None) -> list[str]:
     """Categories named explicitly or whose keywords appear in the objective text."""
     found = [category] if category in CATEGORIES else []
     text = normalise(objective)
-    for key, (_, keywords, _) in CATEGORIES.items():
+    for key, (_label, keywords, _seeds) in CATEGORIES.items():
         if key not in found and any(f" {word} " in text for word in keywords):
             found.append(key)
     return found
@@ -168,7 +173,7 @@ def recommend_kpis(objective: str, category: str | None = None) -> list[Recommen
     matched = categories_for(objective, category)
     recommendations: dict[str, Recommendation] = {}
     for key in matched:
-        label, _, seeds = CATEGORIES[key]
+        label, _keywords, seeds = CATEGORIES[key]
         for seed, aliases, reason in seeds:
             kpi_key = _defined_key(seed, aliases, kpis)
             rec = recommendations.setdefault(
@@ -180,10 +185,13 @@ def recommend_kpis(objective: str, category: str | None = None) -> list[Recommen
                     score=1.25 if kpi_key else 1.0,  # a tracked KPI is more actionable
                 ),
             )
-            rec.reasons.append(f"{label}: {reason}")
+            rec.reasons.append(_("%(category)s: %(reason)s", category=_(label), reason=_(reason)))
             if kpi_key is None:
                 rec.reasons.append(
-                    "not defined in this organisation yet: add it in kpi-definitions to measure it"
+                    _(
+                        "not defined in this organisation yet: add it in kpi-definitions to "
+                        "measure it"
+                    )
                 )
     _add_evidence(recommendations, inputs, kpis, objective, matched)
     return sorted(recommendations.values(), key=lambda r: (-r.score, r.kpi))
@@ -232,7 +240,7 @@ def _add_evidence(
                 name=kpis.loc[key, "name"],
                 defined=True,
                 score=0.25,
-                reasons=["not in the usual mapping, but moved by past modules on this subject"],
+                reasons=[_("not in the usual mapping, but moved by past modules on this subject")],
             )
         rec = recommendations[key]
         rec.score += delta
@@ -248,8 +256,12 @@ def _add_evidence(
         ]
         n_good = int(significant.sum())
         rec.reasons.append(
-            f"{n_good} of {len(rows)} past module(s) on this subject improved it "
-            "beyond doubt (95 % CI above 0)"
+            _(
+                "%(good)s of %(total)s past module(s) on this subject improved it "
+                "beyond doubt (95 %% CI above 0)",
+                good=n_good,
+                total=len(rows),
+            )
         )
 
 

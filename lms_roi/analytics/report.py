@@ -19,25 +19,10 @@ from .effects import RoiParams
 from .estimate import Estimates, RoiInputs, estimate
 from .loader import frame
 from .money import program_costs, roi_metrics
+from .notes import method_notes
 
 REPORTS = ("module", "learner", "method", "program", "version", "team")
 METHODS = ("in_person", "online", "blended", "micro_learning")
-
-#: The conservative choices the method leaves open, printed on every report.
-NOTES = (
-    "Benefits count first-year effects only (horizon {horizon} months) and only for learners "
-    "with KPI values in both windows; no data means no improvement.",
-    "The training effect is the change of completers minus the change of colleagues who had "
-    "not completed the module by the end of the same windows (difference in differences); "
-    "without {min_control} such colleagues it falls back to participants' own attribution x "
-    "confidence estimates, and without those the benefit is 0.",
-    "When several modules claim more than 100 % of one learner's KPI change, their claims "
-    "are scaled down to share it.",
-    "Costs are fully loaded: fixed and per-learner items, learners' time at their hourly "
-    "cost, and an equal share of each program's own costs and tutoring time.",
-    "Groups of fewer than {min_group} learners are flagged insufficient_data; outliers "
-    "(robust z-score above {outlier_z}) are flagged{excluded}.",
-)
 
 
 @dataclass
@@ -48,6 +33,8 @@ class RoiReport:
     rows: list[dict]
     levels: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: By method only: per row, the pooled KPI effects (see :func:`pooled_effect_rows`).
+    pooled: list[list[dict]] = field(default_factory=list)
 
 
 def roi_report(by: str, params: RoiParams | None = None) -> RoiReport:
@@ -76,22 +63,8 @@ def roi_reports(bys: list[str], params: RoiParams | None = None) -> dict[str, Ro
         )
         for row_levels, extra in zip(report_levels, context.extra, strict=False):
             row_levels.update(extra)
-        reports[by] = RoiReport(by, rows, report_levels, _notes(params))
+        reports[by] = RoiReport(by, rows, report_levels, method_notes(params), context.pooled)
     return reports
-
-
-def _notes(params: RoiParams) -> list[str]:
-    excluded = " and excluded" if params.exclude_outliers else " (kept; exclude on request)"
-    return [
-        n.format(
-            horizon=params.horizon_months,
-            min_control=params.min_control,
-            min_group=params.min_group,
-            outlier_z=params.outlier_z,
-            excluded=excluded,
-        )
-        for n in NOTES
-    ]
 
 
 class _Context:
@@ -111,6 +84,7 @@ class _Context:
         self.completions = inputs.completions
         self.hourly = inputs.learners.set_index("learner_id")["hourly_cost"]
         self.extra: list[dict] = []  # per-row additions to the levels (same order as rows)
+        self.pooled: list[list[dict]] = []  # by method: pooled effects for the pages
 
     def _sorted(self, rows: list[dict], membership: pd.DataFrame):
         """Highest ROI first (undefined ROI last), so the report reads as a ranking."""
@@ -271,7 +245,9 @@ class _Context:
             money = _money(
                 float(self.costs.loc[module_ids, "cost"].sum()), float(effects["benefit"].sum())
             )
-            self.extra.append({"l4_effects": pooled_effects(effects)})
+            pooled = pooled_effect_rows(effects)
+            self.pooled.append(pooled)
+            self.extra.append({"l4_effects": _pooled_text(pooled)})
             rows.append(
                 {
                     "method": method,
@@ -314,22 +290,42 @@ class _Context:
         return self._sorted(rows, membership)
 
 
-def pooled_effects(effects: pd.DataFrame) -> str:
+def pooled_effect_rows(effects: pd.DataFrame) -> list[dict]:
     """Per KPI, the effect of a group of modules: their effects weighted by completers.
 
     The standard error combines the modules' errors as independent estimates,
-    ``sqrt(sum((n_i / N)^2 se_i^2))``, with a normal 95 % interval.
+    ``sqrt(sum((n_i / N)^2 se_i^2))``, with a normal 95 % interval. Each entry:
+    ``kpi``, ``effect``, ``ci_low`` and ``ci_high`` (None without every error),
+    ``n_modules``.
     """
-    parts = []
+    pooled = []
     usable = effects[effects["effect"].notna()]
     for key, group in usable.groupby("kpi"):
         weights = group["n_treated"] / group["n_treated"].sum()
         effect = float((weights * group["effect"]).sum())
-        text = f"{key}: {effect:+.4g}"
+        low = high = None
         if group["std_error"].notna().all():
             se = float(((weights * group["std_error"].astype(float)) ** 2).sum() ** 0.5)
-            text += f" [{effect - 1.96 * se:.4g}, {effect + 1.96 * se:.4g}]"
-        parts.append(f"{text} ({len(group)} module{'s' if len(group) > 1 else ''})")
+            low, high = effect - 1.96 * se, effect + 1.96 * se
+        pooled.append(
+            {"kpi": key, "effect": effect, "ci_low": low, "ci_high": high, "n_modules": len(group)}
+        )
+    return pooled
+
+
+def pooled_effects(effects: pd.DataFrame) -> str:
+    """:func:`pooled_effect_rows` as one line of text (exports and the CLI)."""
+    return _pooled_text(pooled_effect_rows(effects))
+
+
+def _pooled_text(pooled: list[dict]) -> str:
+    parts = []
+    for p in pooled:
+        text = f"{p['kpi']}: {p['effect']:+.4g}"
+        if p["ci_low"] is not None:
+            text += f" [{p['ci_low']:.4g}, {p['ci_high']:.4g}]"
+        n = p["n_modules"]
+        parts.append(f"{text} ({n} module{'s' if n > 1 else ''})")
     return "; ".join(parts)
 
 

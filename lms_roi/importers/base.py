@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms_roi.db import session
@@ -90,19 +91,28 @@ class Importer:
         seen: set[str] = set()
         for name in header:
             if name in seen:
-                self.report(1, name, f"column {name!r} appears twice", "keep one of them")
+                self.report(
+                    1, name, _("column %(name)r appears twice", name=name), _("keep one of them")
+                )
             seen.add(name)
             if name not in allowed:
                 self.report(
                     1,
-                    name or "(blank)",
-                    f"unknown column {name!r}",
-                    f"rename or remove it; the {self.kind} columns are {expected}",
+                    name or _("(blank)"),
+                    _("unknown column %(name)r", name=name),
+                    _(
+                        "rename or remove it; the %(kind)s columns are %(expected)s",
+                        kind=self.kind,
+                        expected=expected,
+                    ),
                 )
         for name in self.required:
             if name not in seen:
                 self.report(
-                    1, name, f"missing column {name!r}", f"add it; the header must be {expected}"
+                    1,
+                    name,
+                    _("missing column %(name)r", name=name),
+                    _("add it; the header must be %(expected)s", expected=expected),
                 )
 
     def parse_row(self, row: int, record: dict[str, str]) -> Any:  # pragma: no cover
@@ -207,8 +217,8 @@ def _parsed(importer: Importer, table: Table, bar) -> Iterator[Any]:
             importer.report(
                 number,
                 "-",
-                "the row has more cells than the header has columns",
-                "remove the extra cells or add the missing header",
+                _("the row has more cells than the header has columns"),
+                _("remove the extra cells or add the missing header"),
             )
         parsed = importer.parse_row(number, record)
         if parsed is not None:
@@ -230,8 +240,8 @@ def _repeats_a_row(importer: Importer, number: int, record: dict, first_rows: di
             importer.report(
                 number,
                 columns[-1],
-                f"{shown!r} is already on row {first}",
-                f"keep one row per {' + '.join(columns)}",
+                _("%(values)r is already on row %(row)s", values=shown, row=first),
+                _("keep one row per %(columns)s", columns=" + ".join(columns)),
             )
             return True
     return False

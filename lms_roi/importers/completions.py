@@ -6,6 +6,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 
 from lms_roi.db import session
@@ -47,8 +48,8 @@ class CompletionImporter(Importer):
             self.report(
                 row,
                 "completed_at",
-                f"{record['completed_at']} is in the future",
-                "write the moment the learner completed the module",
+                _("%(moment)s is in the future", moment=record["completed_at"]),
+                _("write the moment the learner completed the module"),
             )
         # Incomplete records still go through the reference checks, so that every
         # problem of the file is reported at once; nothing is written if any exists.
@@ -70,15 +71,15 @@ class CompletionImporter(Importer):
                 self.report(
                     rec.row,
                     "module",
-                    f"no module with slug {rec.module!r}",
-                    "import it first with 'lms-roi import modules', or fix the slug",
+                    _("no module with slug %(slug)r", slug=rec.module),
+                    _("import it first with 'lms-roi import modules', or fix the slug"),
                 )
             if rec.learner and not rec.learner_id:
                 self.report(
                     rec.row,
                     "learner",
-                    f"no learner with external id or email {rec.learner!r}",
-                    "import the learner first with 'lms-roi import learners', or fix the id",
+                    _("no learner with external id or email %(learner)r", learner=rec.learner),
+                    _("import the learner first with 'lms-roi import learners', or fix the id"),
                 )
             key = (rec.learner_id, rec.module_id, rec.completed_at)
             if rec.module_id and rec.learner_id and rec.completed_at:
@@ -86,8 +87,8 @@ class CompletionImporter(Importer):
                     self.report(
                         rec.row,
                         "completed_at",
-                        f"the same completion is already on row {seen[key]}",
-                        "remove the repeated row",
+                        _("the same completion is already on row %(row)s", row=seen[key]),
+                        _("remove the repeated row"),
                     )
                 seen.setdefault(key, rec.row)
 
@@ -139,7 +140,10 @@ class CompletionImporter(Importer):
 def _score(value: str) -> float:
     score = f.number(value, "score", minimum=0)
     if score > 100:
-        raise f.FieldError(f"score {value} is above 100", "write a percentage between 0 and 100")
+        raise f.FieldError(
+            _("score %(value)s is above 100", value=value),
+            _("write a percentage between 0 and 100"),
+        )
     return score
 
 

@@ -1,4 +1,8 @@
-"""Parsers for import cells. Each raises :class:`FieldError` with a message and a fix."""
+"""Parsers for import cells. Each raises :class:`FieldError` with a message and a fix.
+
+Messages are in the reader's language (English in the CLI); ``what`` names the
+column, which stays as written in the file's header.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
+
+from flask_babel import gettext as _
 
 
 class FieldError(ValueError):
@@ -29,7 +35,7 @@ _NUMBER_RE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 def required(value: str, what: str) -> str:
     """The trimmed value; empty is an error."""
     if not value:
-        raise FieldError(f"{what} is empty", f"write the {what}")
+        raise FieldError(_("%(what)s is empty", what=what), _("write the %(what)s", what=what))
     return value
 
 
@@ -37,15 +43,22 @@ def number(value: str, what: str, *, minimum: float | None = None) -> float:
     """A finite decimal number; a decimal comma (``12,5``) is accepted."""
     if not _NUMBER_RE.match(value or ""):
         raise FieldError(
-            f"{what} {value!r} is not a number",
-            "write a plain number such as 1250 or 12.5, without currency or thousands separators",
+            _("%(what)s %(value)r is not a number", what=what, value=value),
+            _(
+                "write a plain number such as 1250 or 12.5, without currency or thousands "
+                "separators"
+            ),
         )
     result = float(value.replace(",", "."))
     if not math.isfinite(result):
-        raise FieldError(f"{what} {value!r} is not a finite number", "write a plain number")
+        raise FieldError(
+            _("%(what)s %(value)r is not a finite number", what=what, value=value),
+            _("write a plain number"),
+        )
     if minimum is not None and result < minimum:
         raise FieldError(
-            f"{what} {value} is below {minimum:g}", f"write a value of at least {minimum:g}"
+            _("%(what)s %(value)s is below %(minimum)g", what=what, value=value, minimum=minimum),
+            _("write a value of at least %(minimum)g", minimum=minimum),
         )
     return result
 
@@ -60,13 +73,14 @@ def whole(value: str, what: str, *, minimum: int = 1) -> int:
     """A whole number of at least ``minimum``."""
     if not re.fullmatch(r"[+-]?\d+", value or ""):
         raise FieldError(
-            f"{what} {value!r} is not a whole number",
-            f"write a whole number such as {max(minimum, 30)}",
+            _("%(what)s %(value)r is not a whole number", what=what, value=value),
+            _("write a whole number such as %(example)s", example=max(minimum, 30)),
         )
     result = int(value)
     if result < minimum:
         raise FieldError(
-            f"{what} {result} is below {minimum}", f"write a whole number of at least {minimum}"
+            _("%(what)s %(value)s is below %(minimum)s", what=what, value=result, minimum=minimum),
+            _("write a whole number of at least %(minimum)s", minimum=minimum),
         )
     return result
 
@@ -75,7 +89,10 @@ def choice(value: str, what: str, allowed: tuple[str, ...]) -> str:
     """One of ``allowed`` (case-insensitive)."""
     lowered = (value or "").lower()
     if lowered not in allowed:
-        raise FieldError(f"{what} {value!r} is not allowed", f"use one of: {', '.join(allowed)}")
+        raise FieldError(
+            _("%(what)s %(value)r is not allowed", what=what, value=value),
+            _("use one of: %(allowed)s", allowed=", ".join(allowed)),
+        )
     return lowered
 
 
@@ -85,7 +102,8 @@ def iso_date(value: str, what: str) -> date:
         return date.fromisoformat(value)
     except ValueError as error:
         raise FieldError(
-            f"{what} {value!r} is not a date", "write the date as YYYY-MM-DD, e.g. 2026-03-01"
+            _("%(what)s %(value)r is not a date", what=what, value=value),
+            _("write the date as YYYY-MM-DD, e.g. 2026-03-01"),
         ) from error
 
 
@@ -102,8 +120,8 @@ def iso_moment(value: str, what: str, timezone: str) -> datetime:
             moment = datetime.fromisoformat((value or "").replace("Z", "+00:00"))
     except ValueError as error:
         raise FieldError(
-            f"{what} {value!r} is not an ISO 8601 date or datetime",
-            "write 2026-03-14 or 2026-03-14T09:30:00 (optionally with +01:00 or Z)",
+            _("%(what)s %(value)r is not an ISO 8601 date or datetime", what=what, value=value),
+            _("write 2026-03-14 or 2026-03-14T09:30:00 (optionally with +01:00 or Z)"),
         ) from error
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(timezone))
@@ -115,7 +133,8 @@ def email(value: str, what: str = "email") -> str:
     value = (value or "").strip().lower()
     if not EMAIL_RE.match(value):
         raise FieldError(
-            f"{what} {value!r} is not an email address", "write an address such as ana@example.com"
+            _("%(what)s %(value)r is not an email address", what=what, value=value),
+            _("write an address such as ana@example.com"),
         )
     return value
 
@@ -129,7 +148,8 @@ def timezone_name(value: str) -> str:
     """An IANA time zone name."""
     if value not in _zones():
         raise FieldError(
-            f"time zone {value!r} is unknown", "use an IANA name such as Europe/Paris or UTC"
+            _("time zone %(zone)r is unknown", zone=value),
+            _("use an IANA name such as Europe/Paris or UTC"),
         )
     return value
 
@@ -139,19 +159,27 @@ def period_start(value: date, period: str, kpi_key: str) -> date:
     if period == "week" and value.weekday() != 0:
         first = date.fromordinal(value.toordinal() - value.weekday())
         raise FieldError(
-            f"{value} is not the Monday starting a week of KPI {kpi_key}",
-            f"use {first} (the Monday of that week)",
+            _("%(date)s is not the Monday starting a week of KPI %(kpi)s", date=value, kpi=kpi_key),
+            _("use %(date)s (the Monday of that week)", date=first),
         )
     if period == "month" and value.day != 1:
         raise FieldError(
-            f"{value} is not the first day of a month (KPI {kpi_key} is monthly)",
-            f"use {value.replace(day=1)}",
+            _(
+                "%(date)s is not the first day of a month (KPI %(kpi)s is monthly)",
+                date=value,
+                kpi=kpi_key,
+            ),
+            _("use %(date)s", date=value.replace(day=1)),
         )
     if period == "quarter" and (value.day != 1 or value.month not in (1, 4, 7, 10)):
         first = date(value.year, 3 * ((value.month - 1) // 3) + 1, 1)
         raise FieldError(
-            f"{value} is not the first day of a quarter (KPI {kpi_key} is quarterly)",
-            f"use {first}",
+            _(
+                "%(date)s is not the first day of a quarter (KPI %(kpi)s is quarterly)",
+                date=value,
+                kpi=kpi_key,
+            ),
+            _("use %(date)s", date=first),
         )
     return value
 

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 
 from lms_roi import signals
@@ -64,8 +65,16 @@ class KpiDefinitionImporter(Importer):
                 self.report(
                     rec.row,
                     "period",
-                    f"KPI {rec.key!r} already has values recorded per {kpi.period}",
-                    f"keep period {kpi.period}, or define a new KPI key for {rec.period} values",
+                    _(
+                        "KPI %(key)r already has values recorded per %(period)s",
+                        key=rec.key,
+                        period=kpi.period,
+                    ),
+                    _(
+                        "keep period %(period)s, or define a new KPI key for %(new)s values",
+                        period=kpi.period,
+                        new=rec.period,
+                    ),
                 )
         self.existing = existing
 
@@ -97,8 +106,11 @@ class KpiDefinitionImporter(Importer):
 def _key(value: str) -> str:
     if not f.KEY_RE.match(value or ""):
         raise f.FieldError(
-            f"KPI key {value!r} is not valid",
-            "use lower-case letters, digits and _, starting with a letter (e.g. qualified_leads)",
+            _("KPI key %(key)r is not valid", key=value),
+            _(
+                "use lower-case letters, digits and _, starting with a letter "
+                "(e.g. qualified_leads)"
+            ),
         )
     return value
 
@@ -147,8 +159,8 @@ class KpiValueImporter(Importer):
                 self.report(
                     rec.row,
                     "kpi",
-                    f"no KPI with key {rec.kpi!r}",
-                    "import it first with 'lms-roi import kpi-definitions', or fix the key",
+                    _("no KPI with key %(key)r", key=rec.kpi),
+                    _("import it first with 'lms-roi import kpi-definitions', or fix the key"),
                 )
             elif kpi is not None:
                 if rec.period_start:
@@ -165,8 +177,8 @@ class KpiValueImporter(Importer):
                 self.report(
                     rec.row,
                     "learner",
-                    f"no learner with external id or email {rec.learner!r}",
-                    "import the learner first with 'lms-roi import learners', or fix the id",
+                    _("no learner with external id or email %(learner)r", learner=rec.learner),
+                    _("import the learner first with 'lms-roi import learners', or fix the id"),
                 )
             elif learner_id is not None:
                 rec.learner_id = learner_id
@@ -176,8 +188,11 @@ class KpiValueImporter(Importer):
                     self.report(
                         rec.row,
                         "period_start",
-                        f"a value for this learner, KPI and period is already on row {seen[key]}",
-                        "keep one row per learner, KPI and period_start",
+                        _(
+                            "a value for this learner, KPI and period is already on row %(row)s",
+                            row=seen[key],
+                        ),
+                        _("keep one row per learner, KPI and period_start"),
                     )
                 seen.setdefault(key, rec.row)
 

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 
 from lms_roi.db import session
@@ -57,7 +58,10 @@ class LearnerImporter(Importer):
         locale = record.get("locale") or None
         if locale and not f.LOCALE_RE.match(locale):
             self.report(
-                row, "locale", f"locale {locale!r} is not a language tag", "write fr, en or fr_FR"
+                row,
+                "locale",
+                _("locale %(locale)r is not a language tag", locale=locale),
+                _("write fr, en or fr_FR"),
             )
             locale = None
         return LearnerRecord(
@@ -85,8 +89,12 @@ class LearnerImporter(Importer):
                 self.report(
                     rec.row,
                     "email",
-                    f"{rec.email} already belongs to learner {owner!r}",
-                    "use that learner's external_id, or another email",
+                    _(
+                        "%(email)s already belongs to learner %(owner)r",
+                        email=rec.email,
+                        owner=owner,
+                    ),
+                    _("use that learner's external_id, or another email"),
                 )
             if (
                 rec.manager_email
@@ -96,15 +104,15 @@ class LearnerImporter(Importer):
                 self.report(
                     rec.row,
                     "manager_email",
-                    f"no learner with email {rec.manager_email}",
-                    "add the manager to this file or import them first",
+                    _("no learner with email %(email)s", email=rec.manager_email),
+                    _("add the manager to this file or import them first"),
                 )
             if rec.manager_email and rec.manager_email == rec.email:
                 self.report(
                     rec.row,
                     "manager_email",
-                    "a learner cannot be their own manager",
-                    "leave manager_email empty or write the manager's email",
+                    _("a learner cannot be their own manager"),
+                    _("leave manager_email empty or write the manager's email"),
                 )
 
     def check_header(self, header):
@@ -161,8 +169,8 @@ class LearnerImporter(Importer):
 def _external_id(value: str) -> str:
     if not value or len(value) > 191:
         raise f.FieldError(
-            "external_id is empty or longer than 191 characters",
-            "write the learner's stable id from your HR system",
+            _("external_id is empty or longer than 191 characters"),
+            _("write the learner's stable id from your HR system"),
         )
     return value
 

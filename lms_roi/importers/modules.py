@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -94,8 +95,8 @@ class ModuleImporter(Importer):
                     self.report(
                         rec.row,
                         "kpis",
-                        f"no KPI with key {key!r}",
-                        "import it first with 'lms-roi import kpi-definitions', or fix the key",
+                        _("no KPI with key %(key)r", key=key),
+                        _("import it first with 'lms-roi import kpi-definitions', or fix the key"),
                     )
 
     def apply(self, records, batch):
@@ -142,8 +143,8 @@ class ModuleImporter(Importer):
 def _slug(value: str) -> str:
     if not f.SLUG_RE.match(value or ""):
         raise f.FieldError(
-            f"slug {value!r} is not valid",
-            "use lower-case letters, digits, - and _ (e.g. seo-basics)",
+            _("slug %(slug)r is not valid", slug=value),
+            _("use lower-case letters, digits, - and _ (e.g. seo-basics)"),
         )
     return value
 
@@ -152,24 +153,28 @@ def _kpi_weights(value: str) -> dict[str, float]:
     """``qualified_leads:1;conversion_rate:0.5`` -> {key: weight}; a bare key weighs 1."""
     weights: dict[str, float] = {}
     for part in filter(None, (p.strip() for p in (value or "").split(";"))):
-        key, _, weight_text = part.partition(":")
+        key, _sep, weight_text = part.partition(":")
         key = key.strip()
         if not f.KEY_RE.match(key):
             raise f.FieldError(
-                f"{part!r} does not start with a KPI key",
-                "write key:weight pairs separated by ';', "
-                "e.g. qualified_leads:1;conversion_rate:0.5",
+                _("%(part)r does not start with a KPI key", part=part),
+                _(
+                    "write key:weight pairs separated by ';', "
+                    "e.g. qualified_leads:1;conversion_rate:0.5"
+                ),
             )
         weight = (
-            1.0 if not weight_text.strip() else f.number(weight_text.strip(), f"weight of {key}")
+            1.0
+            if not weight_text.strip()
+            else f.number(weight_text.strip(), _("weight of %(key)s", key=key))
         )
         if not 0 < weight <= 1:
             raise f.FieldError(
-                f"weight {weight:g} of {key} is outside (0, 1]",
-                "write a weight above 0 and at most 1 (the share of the effect claimed)",
+                _("weight %(weight)g of %(key)s is outside (0, 1]", weight=weight, key=key),
+                _("write a weight above 0 and at most 1 (the share of the effect claimed)"),
             )
         if key in weights:
-            raise f.FieldError(f"KPI {key} is listed twice", "list each KPI once")
+            raise f.FieldError(_("KPI %(key)s is listed twice", key=key), _("list each KPI once"))
         weights[key] = weight
     return weights
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from .issues import ImportIssue, ImportRejected
 
 
@@ -37,8 +39,8 @@ def _read_csv(content: bytes, filename: str) -> Table:
     except UnicodeDecodeError as error:
         raise _reject(
             filename,
-            f"the file is not UTF-8 text (byte {error.start})",
-            "save it as 'CSV UTF-8' (Excel) or 'Text CSV, UTF-8' (LibreOffice)",
+            _("the file is not UTF-8 text (byte %(byte)s)", byte=error.start),
+            _("save it as 'CSV UTF-8' (Excel) or 'Text CSV, UTF-8' (LibreOffice)"),
         ) from error
     first_line = text.split("\n", 1)[0]
     # French-locale spreadsheets write ';'; pick the separator the header uses most.
@@ -47,7 +49,9 @@ def _read_csv(content: bytes, filename: str) -> Table:
     try:
         header = [cell.strip() for cell in next(reader)]
     except StopIteration as error:
-        raise _reject(filename, "the file is empty", "add a header row and data rows") from error
+        raise _reject(
+            filename, _("the file is empty"), _("add a header row and data rows")
+        ) from error
     rows = []
     try:
         for row in reader:
@@ -60,8 +64,8 @@ def _read_csv(content: bytes, filename: str) -> Table:
                     filename,
                     reader.line_num,
                     "-",
-                    f"the CSV is malformed: {error}",
-                    "check the quotes on that line",
+                    _("the CSV is malformed: %(error)s", error=error),
+                    _("check the quotes on that line"),
                 )
             ]
         ) from error
@@ -76,15 +80,15 @@ def _read_xlsx(content: bytes, filename: str) -> Table:
     except Exception as error:  # openpyxl raises many types for a damaged file
         raise _reject(
             filename,
-            f"the file is not a readable XLSX workbook ({type(error).__name__})",
-            "save it again as .xlsx, or export it as CSV UTF-8",
+            _("the file is not a readable XLSX workbook (%(error)s)", error=type(error).__name__),
+            _("save it again as .xlsx, or export it as CSV UTF-8"),
         ) from error
     try:
         sheet = workbook.worksheets[0]
         values = sheet.iter_rows(values_only=True)
         header_cells = next(values, None)
         if header_cells is None:
-            raise _reject(filename, "the first sheet is empty", "put the header in row 1")
+            raise _reject(filename, _("the first sheet is empty"), _("put the header in row 1"))
         header = [_cell_text(cell) for cell in header_cells]
         while header and not header[-1]:
             header.pop()

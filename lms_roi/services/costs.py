@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 from lms_roi.db import session
 from lms_roi.errors import DomainError
 from lms_roi.models import CostItem, Learner, Module, Program
@@ -23,12 +25,14 @@ def add_cost_item(
     """Record a cost of a module or a program; amounts are in the organisation's currency."""
     if category not in COST_CATEGORIES:
         raise DomainError(
-            "unknown_category", f"use one of {', '.join(COST_CATEGORIES)}", "category"
+            "unknown_category",
+            _("use one of %(categories)s", categories=", ".join(COST_CATEGORIES)),
+            "category",
         )
     if basis not in COST_BASES:
-        raise DomainError("unknown_basis", "use fixed or per_learner", "basis")
+        raise DomainError("unknown_basis", _("use fixed or per_learner"), "basis")
     if amount is None or amount < 0:
-        raise DomainError("negative_amount", "an amount is 0 or more", "amount")
+        raise DomainError("negative_amount", _("an amount is 0 or more"), "amount")
     item = CostItem(
         category=category, basis=basis, amount=amount, description=description, origin="manual"
     )

@@ -133,22 +133,8 @@ def _add_completions(rows: dict[int, MenteeRow]) -> None:
     for learner_id, modules, last, score in stats:
         row = rows[learner_id]
         row.modules_completed = modules
-        row.last_activity = _local_date(last, zone)
+        row.last_activity = last.astimezone(zone).date() if last is not None else None
         row.average_score = float(score) if score is not None else None
-
-
-def _local_date(moment, zone: ZoneInfo) -> date | None:
-    """A stored UTC moment as a calendar date in ``zone``.
-
-    ``MAX()`` bypasses the column type on SQLite, which then returns text.
-    """
-    if moment is None:
-        return None
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(zone).date()
 
 
 def _add_paths(rows: dict[int, MenteeRow], active) -> None:
@@ -197,4 +183,4 @@ def _add_sessions(rows: dict[int, MenteeRow], active) -> None:
         row = rows[mentee_id]
         row.sessions = count
         row.minutes = int(minutes or 0)
-        row.last_session = date.fromisoformat(last) if isinstance(last, str) else last
+        row.last_session = last

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+
 from lms_roi.analytics import objectives as analysis
 from lms_roi.db import session
 from lms_roi.errors import DomainError
@@ -30,7 +32,11 @@ def check_objective(
 ) -> tuple[list[analysis.Check], float | None]:
     """The five SMART checks and the baseline the objective would start from."""
     learners = analysis.cohort_learners(draft.program.id, draft.team.id if draft.team else None)
-    cohort = draft.team.name if draft.team else f"the learners enrolled in {draft.program.title}"
+    cohort = (
+        draft.team.name
+        if draft.team
+        else _("the learners enrolled in %(program)s", program=draft.program.title)
+    )
     start = draft.program.starts_on or today
     base = analysis.baseline(learners, draft.kpi.id, start) if draft.kpi else None
     best = analysis.best_effect_pct(draft.kpi.id) if draft.kpi else None
@@ -59,7 +65,7 @@ def create_objective(draft: ObjectiveDraft, *, today: date, actor: Learner | Non
                 "kpi" if check.letter == "S" else "deadline",
             )
     if draft.target_value is None or draft.target_value <= 0:
-        raise DomainError("target_required", "give a target above 0", "target_value")
+        raise DomainError("target_required", _("give a target above 0"), "target_value")
     objective = Objective(
         program_id=draft.program.id,
         kpi_id=draft.kpi.id,

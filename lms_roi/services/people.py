@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
@@ -42,18 +43,26 @@ def create_person(
     """
     email = normalise_email(email)
     if email and not EMAIL_RE.match(email):
-        raise DomainError("invalid_email", f"{email!r} is not an email address", "email")
+        raise DomainError(
+            "invalid_email", _("%(email)r is not an email address", email=email), "email"
+        )
     external_id = (external_id or email or "").strip()
     if not external_id:
-        raise DomainError("external_id_required", "give an external id or an email", "external_id")
+        raise DomainError(
+            "external_id_required", _("give an external id or an email"), "external_id"
+        )
     if not display_name.strip():
-        raise DomainError("name_required", "give the person's name", "display_name")
+        raise DomainError("name_required", _("give the person's name"), "display_name")
     _check_roles(roles)
     db = session()
     if email and db.scalar(select(Learner.id).where(func.lower(Learner.email) == email)):
-        raise ConflictError("email_taken", f"{email} already belongs to someone", "email")
+        raise ConflictError(
+            "email_taken", _("%(email)s already belongs to someone", email=email), "email"
+        )
     if db.scalar(select(Learner.id).where(Learner.external_id == external_id)):
-        raise ConflictError("external_id_taken", f"{external_id!r} already exists", "external_id")
+        raise ConflictError(
+            "external_id_taken", _("%(id)r already exists", id=external_id), "external_id"
+        )
     learner = Learner(
         external_id=external_id,
         email=email,
@@ -82,7 +91,9 @@ def set_roles(learner: Learner, roles: list[str], *, actor: Learner | None = Non
     wanted = set(roles)
     if actor is not None and actor.id == learner.id and "admin" not in wanted:
         raise DomainError(
-            "own_admin_role", "you cannot remove your own admin role; ask another admin", "roles"
+            "own_admin_role",
+            _("you cannot remove your own admin role; ask another admin"),
+            "roles",
         )
     if "admin" in learner.roles and "admin" not in wanted:
         _ensure_another_admin(learner)
@@ -116,16 +127,20 @@ def update_profile(
     """Change a person's profile fields; nobody can deactivate themselves."""
     email = normalise_email(email)
     if email and not EMAIL_RE.match(email):
-        raise DomainError("invalid_email", f"{email!r} is not an email address", "email")
+        raise DomainError(
+            "invalid_email", _("%(email)r is not an email address", email=email), "email"
+        )
     if not active and actor is not None and actor.id == learner.id:
-        raise DomainError("deactivate_self", "you cannot deactivate your own profile", "active")
+        raise DomainError("deactivate_self", _("you cannot deactivate your own profile"), "active")
     db = session()
     if email and email != learner.email:
         clash = db.scalar(
             select(Learner.id).where(func.lower(Learner.email) == email, Learner.id != learner.id)
         )
         if clash:
-            raise ConflictError("email_taken", f"{email} already belongs to someone", "email")
+            raise ConflictError(
+                "email_taken", _("%(email)s already belongs to someone", email=email), "email"
+            )
     learner.display_name = display_name.strip() or learner.display_name
     learner.email = email
     learner.team = team
@@ -141,11 +156,11 @@ def set_password(learner: Learner, password: str) -> Account:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(
             "password_too_short",
-            f"a password needs at least {MIN_PASSWORD_LENGTH} characters",
+            _("a password needs at least %(num)s characters", num=MIN_PASSWORD_LENGTH),
             "password",
         )
     if not learner.email:
-        raise DomainError("email_required", "a login account needs an email", "email")
+        raise DomainError("email_required", _("a login account needs an email"), "email")
     account = learner.account
     if account is None:
         account = Account(email=learner.email, learner=learner)
@@ -159,7 +174,11 @@ def _check_roles(roles) -> None:
     if unknown:
         raise DomainError(
             "unknown_role",
-            f"unknown role(s) {', '.join(sorted(unknown))}; use {', '.join(ROLES)}",
+            _(
+                "unknown role(s) %(unknown)s; use %(roles)s",
+                unknown=", ".join(sorted(unknown)),
+                roles=", ".join(ROLES),
+            ),
             "roles",
         )
 
@@ -172,5 +191,5 @@ def _ensure_another_admin(learner: Learner) -> None:
     )
     if not others:
         raise DomainError(
-            "last_admin", "this is the last admin; grant admin to someone first", "roles"
+            "last_admin", _("this is the last admin; grant admin to someone first"), "roles"
         )

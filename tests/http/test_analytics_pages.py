@@ -50,7 +50,7 @@ def test_dashboard_shows_roi_chart_and_effects(analyst):
     page = analyst.get("/roi/analytics/").get_data(as_text=True)
     assert "<svg" in page and "ROI % by module" in page
     # 5 leads x 12 x 100 x 6 = 36,000 benefit for 1,000 cost: ROI 3,500 %
-    assert "36,000.00" in page and "3500.0 %" in page
+    assert "€36,000.00" in page and "3,500.0%" in page
     assert "qualified_leads</strong>:" in page and "+5" in page
     assert "control group, 6 vs 6" in page
     assert "difference in differences" in page
@@ -78,16 +78,16 @@ def test_csv_export_is_protected_against_formulas(analyst):
         'attachment; filename="lms-roi-module-'
     )
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert rows[0][:3] == ["module", "method", "n_completions"]
+    assert rows[0][:3] == ["Module", "Method", "Completions"]  # headers a person reads
     assert rows[1][0] == "'=cmd-module"  # a slug starting with '=' is not run by Excel
-    assert rows[1][rows[0].index("benefit")] == "36000.0"
+    assert rows[1][rows[0].index("Benefit")] == "36000.0"  # data stays unrounded and raw
 
 
 def test_xlsx_export_holds_the_report_and_the_notes(analyst):
     response = analyst.get("/roi/analytics/export.xlsx?by=method")
     workbook = load_workbook(io.BytesIO(response.data))
     sheet = workbook["ROI by method"]
-    assert [c.value for c in sheet[1]][:3] == ["method", "n_modules", "n_completions"]
+    assert [c.value for c in sheet[1]][:3] == ["Method", "Modules", "Completions"]
     assert sheet.max_row == 5
     assert "difference in differences" in " ".join(c.value for c in workbook["Method notes"]["A"])
 
@@ -138,7 +138,7 @@ def test_costs_can_be_added_and_removed(app, db, analyst):
         assert (item.basis, item.amount, item.origin) == ("per_learner", Decimal("12.50"), "manual")
         item_id = item.id
     dashboard = analyst.get("/roi/analytics/").get_data(as_text=True)
-    assert "1,075.00" in dashboard  # 1,000 + 6 x 12.50
+    assert "€1,075.00" in dashboard  # 1,000 + 6 x 12.50
     bad = analyst.post(
         "/roi/analytics/costs",
         data={

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import login
-from factories import make_person
 from sqlalchemy import select
 
-from lms_roi.i18n import money, number, percent, short_date, select_locale
+from conftest import login
+from factories import make_person
+from lms_roi.i18n import money, number, percent, select_locale, short_date
 from lms_roi.models import Learner
 
 
@@ -25,7 +25,10 @@ def _signed_in(app, db, client, email="ana@example.com", roles=("learner",), loc
 @pytest.mark.parametrize(
     ("locale", "expected"),
     [
-        ("fr", ["263\u202f923,82\xa0€", "76,5\xa0%", "27 nov. 2026", "1\u202f234\u202f568", "0,1234"]),
+        (
+            "fr",
+            ["263\u202f923,82\xa0€", "76,5\xa0%", "27 nov. 2026", "1\u202f234\u202f568", "0,1234"],
+        ),
         ("en", ["€263,923.82", "76.5%", "Nov 27, 2026", "1,234,568", "0.1234"]),
     ],
 )
@@ -68,7 +71,8 @@ def test_the_header_switch_remembers_the_choice_on_the_profile(app, db, client):
     page = client.get("/roi/modules", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert '<html lang="fr">' in page and ">English</button>" in page
     with app.app_context():
-        assert db.session.scalar(select(Learner.locale).where(Learner.email == "ana@example.com")) == "fr"
+        locale = select(Learner.locale).where(Learner.email == "ana@example.com")
+        assert db.session.scalar(locale) == "fr"
 
 
 def test_the_switch_works_before_signing_in_and_never_leaves_the_site(client):
@@ -128,5 +132,6 @@ def test_every_page_names_a_favicon_and_the_brand_leads_home(app, db, client):
     _signed_in(app, db, client, roles=("hr",))
     page = client.get("/roi/hr/").get_data(as_text=True)
     assert 'rel="icon"' in page and 'class="brand" href="/roi/hr/"' in page
-    icon = client.get("/roi/static/favicon.svg")
-    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    with client.get("/roi/static/favicon.svg") as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+        assert icon.get_data(as_text=True).startswith("<svg")
