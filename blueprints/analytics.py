@@ -22,10 +22,9 @@ from wtforms.fields.choices import SelectChoice
 
 from lms_roi import charts, exports
 from lms_roi.analytics import RoiParams, roi_report, roi_reports
-from lms_roi.analytics.module_detail import module_paths
 from lms_roi.db import session
 from lms_roi.errors import DomainError
-from lms_roi.i18n import percent, short_date
+from lms_roi.i18n import percent
 from lms_roi.labels import label
 from lms_roi.models import CostItem, Module, Program
 from lms_roi.policy import current_person, policy
@@ -34,6 +33,7 @@ from lms_roi.services.audit import record_audit
 from lms_roi.services.costs import add_cost_item, delete_cost_item
 
 from .forms import CostItemForm, DeleteForm
+from .module_page import PLANNER_FIELDS, kpi_sections, planner_state
 
 analytics = Blueprint("analytics", __name__, url_prefix="/analytics")
 
@@ -47,9 +47,9 @@ LABELS = {
 }
 
 
-def _query() -> dict:
+def _query(args=None) -> dict:
     try:
-        return RoiQueryIn().load(request.args)
+        return RoiQueryIn().load(request.args if args is None else args)
     except ValidationError as error:
         field, messages = next(iter(error.normalized_messages().items()))
         abort(
@@ -172,30 +172,17 @@ def module_view(slug: str):
     module = session().scalar(select(Module).where(Module.slug == slug))
     if module is None:
         abort(404)
-    query = _query()
-    paths = module_paths(module.id, RoiParams(**{k: v for k, v in query.items() if k != "by"}))
-    figures = [
-        (
-            path,
-            charts.line_chart(
-                [short_date(date.fromisoformat(p)) for p in path.periods],
-                {
-                    _("completers"): path.completers,
-                    _("colleagues who did not take it"): path.others,
-                },
-                title=_("%(kpi)s: completers vs colleagues", kpi=path.name),
-                marker=path.median_completion,
-            ),
-            charts.scatter(
-                path.gains,
-                x_label=_("knowledge gain (points)"),
-                y_label=_("change in %(kpi)s", kpi=path.name),
-                title=_("Knowledge gain vs KPI change"),
-            ),
-        )
-        for path in paths
-    ]
-    return render_template("lms_roi/analytics/module.html", module=module, figures=figures)
+    settings = {k: v for k, v in request.args.items() if k not in PLANNER_FIELDS}
+    query = _query(settings)
+    sections = kpi_sections(module.id, RoiParams(**{k: v for k, v in query.items() if k != "by"}))
+    planner, status = planner_state(request.args, sections)
+    return render_template(
+        "lms_roi/analytics/module.html",
+        module=module,
+        sections=sections,
+        settings=settings,
+        planner=planner,
+    ), status
 
 
 @analytics.route("/costs", methods=["GET", "POST"])

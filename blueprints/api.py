@@ -14,10 +14,13 @@ from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.exceptions import HTTPException
 
 from lms_roi.analytics import RoiParams, roi_report
+from lms_roi.analytics.event_study import as_records, module_event_study
+from lms_roi.analytics.lookup import module_and_kpi
 from lms_roi.db import session
+from lms_roi.errors import DomainError
 from lms_roi.importers import IMPORTERS, ImportRejected, import_file, import_records
 from lms_roi.policy import PUBLIC, current_person, policy
-from lms_roi.schemas import RoiQueryIn
+from lms_roi.schemas import EventStudyQueryIn, RoiQueryIn
 from lms_roi.services.audit import record_audit
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -48,6 +51,11 @@ def invalid_input(exc: ValidationError):
         _("%(field)s: %(message)s", field=field_name, message=message),
         field_name,
     )
+
+
+@api.errorhandler(DomainError)
+def domain_error(exc: DomainError):
+    return error(exc.status, exc.code, exc.message, exc.field)
 
 
 def http_error(exc: HTTPException):
@@ -121,6 +129,22 @@ def roi_report_view():
         )
         session().commit()
     return jsonify(report.rows)
+
+
+@api.get("/reports/event-study")
+@policy("analyst", "admin")
+def event_study_view():
+    """Effect by KPI period since training (DESIGN §7b), rows as ``report event-study``."""
+    query = EventStudyQueryIn().load(request.args)
+    module, kpi = module_and_kpi(query["module"], query["kpi"])
+    study = module_event_study(
+        module.id,
+        None if kpi is None else [kpi.id],
+        r_before=query["periods_before"],
+        r_after=query["periods_after"],
+        min_control=RoiParams().min_control,
+    )
+    return jsonify(as_records(study))
 
 
 @api.post("/kpi-values")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -19,13 +20,51 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from lms_roi.i18n import LANGUAGES
+from lms_roi.i18n import LANGUAGES, current_locale
 from lms_roi.labels import LABELS
 from lms_roi.models._types import COST_CATEGORIES, ROLES
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+class AmountField(DecimalField):
+    """A decimal typed the French or the English way: ``1 234,5`` and ``1,234.5`` both work.
+
+    The value is shown back with the page's decimal sign, so a French form reads ``45,50``.
+    """
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [normalise_decimal(valuelist[0])]
+        super().process_formdata(valuelist)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        pattern = "0." + "0" * self.places if self.places else "0.##########"
+        return format_decimal(self.data, format=pattern)
+
+
+def normalise_decimal(text: str, language: str | None = None) -> str:
+    """A typed number in Python's notation, read the way the page's language writes it.
+
+    Spaces group thousands in French. With both ``,`` and ``.`` the last one is the
+    decimal sign; a lone ``.`` is decimal everywhere; a lone ``,`` is decimal in French
+    (``45,5``) and groups thousands in English (``1,234``).
+    """
+    compact = "".join(str(text).replace("\u202f", " ").replace("\u00a0", " ").split())
+    if "," in compact and "." in compact:
+        decimal_sign = max(".,", key=compact.rfind)
+    elif "," in compact:
+        decimal_sign = "," if (language or current_locale()) == "fr" else "."
+    else:
+        decimal_sign = "."
+    group_sign = "," if decimal_sign == "." else "."
+    return compact.replace(group_sign, "").replace(decimal_sign, ".")
 
 
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an email address."))
@@ -60,7 +99,7 @@ class PersonForm(FlaskForm):
         _l("Email"), validators=[Optional(), EMAIL, Length(max=254)], filters=[_strip]
     )
     team = SelectField(_l("Team"), coerce=str, validate_choice=True)
-    hourly_cost = DecimalField(
+    hourly_cost = AmountField(
         _l("Hourly cost"), places=2, default=0, validators=[Optional(), NumberRange(min=0)]
     )
     active = BooleanField(_l("Active"), default=True)
@@ -98,7 +137,7 @@ class CostItemForm(FlaskForm):
             SelectChoice("per_learner", _l("per learner (x completions)")),
         ],
     )
-    amount = DecimalField(_l("Amount"), places=2, validators=[DataRequired(), NumberRange(min=0)])
+    amount = AmountField(_l("Amount"), places=2, validators=[DataRequired(), NumberRange(min=0)])
     description = StringField(_l("Description"), validators=[Optional(), Length(max=255)])
 
 
@@ -119,7 +158,7 @@ class ObjectiveForm(FlaskForm):
             SelectChoice("absolute", _l("absolute KPI level")),
         ],
     )
-    target_value = DecimalField(_l("Target"), places=2, validators=[Optional()])
+    target_value = AmountField(_l("Target"), places=2, validators=[Optional()])
     deadline = DateField(_l("Deadline"), validators=[Optional()])
 
 

@@ -33,13 +33,17 @@ def home():
     return page, 400 if error else 200
 
 
+DEFAULT_PERIOD = PERIODS[1]
+
+
 def _period(value: str | None) -> tuple[int, str | None]:
     """The period asked for, or the default one and an error naming the valid choices."""
+    # A quarter by default: a month is often quiet, a year hides what changed lately.
     if value is None or value == "":
-        return PERIODS[0], None
+        return DEFAULT_PERIOD, None
     if value.strip().isdigit() and int(value) in PERIODS:
         return int(value), None
-    return PERIODS[0], _(
+    return DEFAULT_PERIOD, _(
         "Choose a period of %(short)d, %(medium)d or %(long)d days.",
         short=PERIODS[0],
         medium=PERIODS[1],

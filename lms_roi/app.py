@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 
 from flask import Flask, redirect, url_for
+from flask_babel import lazy_gettext as _l
 
 from lms_roi.config import default_database_url, from_environment, instance_secret_key
 from lms_roi.db import configure_sqlite_engine, session
@@ -49,6 +50,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "lms_roi_auth.login"
     login_manager.login_message_category = "info"
+    # Flash wants a plain string: the lazy message is rendered in the visitor's language.
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.localize_callback = str
     limiter.init_app(app)
 
 

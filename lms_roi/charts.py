@@ -6,6 +6,7 @@ written in the reader's locale (:func:`lms_roi.i18n.number`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from flask_babel import gettext as _
@@ -15,7 +16,7 @@ from lms_roi.i18n import number
 
 PALETTE = ("#2458c6", "#d9822b", "#0f9960", "#c23030", "#7157d9", "#29a634")
 
-__all__ = ["bar_chart", "line_chart", "number", "scatter"]
+__all__ = ["bar_chart", "event_study_chart", "line_chart", "number", "scatter"]
 
 
 def bar_chart(
@@ -174,3 +175,140 @@ def scatter(
 
 def _axis(name: str, low: float, high: float) -> str:
     return _("%(axis)s (%(low)s to %(high)s)", axis=name, low=number(low), high=number(high))
+
+
+def event_study_chart(
+    rows: list[dict],
+    *,
+    title: str,
+    x_label: str,
+    y_label: str,
+    effect_name: str,
+    band_name: str,
+    reference_name: str,
+    reference: int = -1,
+) -> Markup:
+    """Effect by period since training with its 95 % CI band (DESIGN §7b).
+
+    ``rows``: ``r``, ``effect``, ``ci_low``, ``ci_high`` (sorted by ``r``). The band and
+    the line break where a period has no row; the zero line is solid and the reference
+    period ``r = reference`` is marked by a dashed vertical line and a hollow diamond.
+    """
+    width, height, left, right, top, bottom = 720, 330, 70, 20, 24, 96
+    plot_w, plot_h = width - left - right, height - top - bottom
+    rs = [int(row["r"]) for row in rows] or [reference]
+    r_low, r_high = min(*rs, reference), max(*rs, reference)
+    span_r = max(r_high - r_low, 1)
+    levels = [0.0] + [float(row[k]) for row in rows for k in ("ci_low", "ci_high", "effect")]
+    ticks = _nice_ticks(min(levels), max(levels))
+    low, high = ticks[0], ticks[-1]
+
+    def x(r: float) -> float:
+        return left + plot_w * (r - r_low) / span_r
+
+    def y(v: float) -> float:
+        return top + plot_h * (1 - (v - low) / (high - low))
+
+    def shown(v: float) -> str:
+        # Float noise around 0 (1e-16) reads as 0, not in scientific notation.
+        return number(0.0 if abs(v) < (high - low) * 1e-9 else v)
+
+    parts = [
+        f'<svg class="chart event-study" width="{width}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for value in ticks:  # horizontal grid with the effect scale
+        parts.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
+            f'stroke="#d9dde6"/><text x="{left - 6}" y="{y(value) + 4:.1f}" font-size="11" '
+            f'text-anchor="end">{escape(shown(value))}</text>'
+        )
+    step = max(-(-(r_high - r_low + 1) // 20), 1)
+    for r in range(r_low, r_high + 1, step):
+        parts.append(
+            f'<text x="{x(r):.1f}" y="{top + plot_h + 16}" font-size="11" '
+            f'text-anchor="middle">{escape(number(r))}</text>'
+        )
+    for run in _runs(rows):
+        band = [f"{x(row['r']):.1f},{y(row['ci_high']):.1f}" for row in run] + [
+            f"{x(row['r']):.1f},{y(row['ci_low']):.1f}" for row in reversed(run)
+        ]
+        parts.append(
+            f'<polygon class="ci-band" points="{" ".join(band)}" fill="{PALETTE[0]}" '
+            f'fill-opacity="0.18" stroke="none"/>'
+        )
+        line = " ".join(f"{x(row['r']):.1f},{y(row['effect']):.1f}" for row in run)
+        parts.append(
+            f'<polyline fill="none" stroke="{PALETTE[0]}" stroke-width="2" points="{line}"/>'
+        )
+    parts.append(  # zero line: no effect
+        f'<line x1="{left}" x2="{left + plot_w}" y1="{y(0):.1f}" y2="{y(0):.1f}" '
+        f'stroke="#1d2330" stroke-width="1"/>'
+    )
+    rx, ry = x(reference), y(0)
+    parts.append(
+        f'<g class="reference-marker"><title>{escape(reference_name)}</title>'
+        f'<line x1="{rx:.1f}" x2="{rx:.1f}" y1="{top}" y2="{top + plot_h}" stroke="#5d6677" '
+        f'stroke-dasharray="4 3"/><path d="M{rx:.1f} {ry - 7:.1f} l7 7 l-7 7 l-7 -7 z" '
+        f'fill="#fff" stroke="{PALETTE[1]}" stroke-width="2"/></g>'
+    )
+    for row in rows:
+        if int(row["r"]) == reference:
+            continue
+        tip = _(
+            "period %(r)s: %(effect)s (95 %% CI %(low)s to %(high)s)",
+            r=number(row["r"]),
+            effect=shown(row["effect"]),
+            low=shown(row["ci_low"]),
+            high=shown(row["ci_high"]),
+        )
+        parts.append(
+            f'<circle cx="{x(row["r"]):.1f}" cy="{y(row["effect"]):.1f}" r="3.5" '
+            f'fill="{PALETTE[0]}"><title>{escape(tip)}</title></circle>'
+        )
+    parts.append(
+        f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h + 36}" font-size="12" '
+        f'text-anchor="middle">{escape(x_label)}</text>'
+        f'<text x="14" y="{top + plot_h / 2:.1f}" font-size="12" text-anchor="middle" '
+        f'transform="rotate(-90 14 {top + plot_h / 2:.1f})">{escape(y_label)}</text>'
+    )
+    legend_y = height - 40
+    parts.append(
+        f'<line x1="{left}" x2="{left + 22}" y1="{legend_y}" y2="{legend_y}" '
+        f'stroke="{PALETTE[0]}" stroke-width="2"/>'
+        f'<text x="{left + 28}" y="{legend_y + 4}" font-size="12">{escape(effect_name)}</text>'
+        f'<rect x="{left + 230}" y="{legend_y - 6}" width="22" height="12" fill="{PALETTE[0]}" '
+        f'fill-opacity="0.18"/>'
+        f'<text x="{left + 258}" y="{legend_y + 4}" font-size="12">{escape(band_name)}</text>'
+        f'<path d="M{left + 8} {legend_y + 10} l6 6 l-6 6 l-6 -6 z" fill="#fff" '
+        f'stroke="{PALETTE[1]}" stroke-width="2"/>'
+        f'<text x="{left + 28}" y="{legend_y + 20}" font-size="12">'
+        f"{escape(reference_name)}</text>"
+    )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704  # nosec B704 (every label is escaped)
+
+
+def _nice_ticks(low: float, high: float, target: int = 5) -> list[float]:
+    """Round tick values (steps of 1, 2, 2.5 or 5 times a power of ten) covering the range."""
+    span = high - low
+    if span <= 0:
+        span = abs(high) or 1.0
+        low, high = low - span / 2, high + span / 2
+    raw = span / (target - 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first, last = math.floor(low / step), math.ceil(high / step)
+    return [k * step for k in range(first, last + 1)]
+
+
+def _runs(rows: list[dict]) -> list[list[dict]]:
+    """Rows split where consecutive relative periods are missing (no line across a gap)."""
+    runs: list[list[dict]] = []
+    for row in rows:
+        if runs and int(row["r"]) == int(runs[-1][-1]["r"]) + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return runs

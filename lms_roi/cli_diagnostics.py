@@ -14,37 +14,22 @@ import sys
 
 import click
 import pandas as pd
-from sqlalchemy import select
 
 from lms_roi.analytics.diagnostics import completers_needed, mde
 from lms_roi.analytics.effects import RoiParams
 from lms_roi.analytics.estimate import RoiInputs, estimate
-from lms_roi.analytics.event_study import module_event_study
-from lms_roi.db import session
+from lms_roi.analytics.event_study import as_records, module_event_study
+from lms_roi.analytics.lookup import module_and_kpi
+from lms_roi.errors import DomainError
 from lms_roi.exports import safe_cell
-from lms_roi.models import Kpi, Module, ModuleKpi
 
 
 def _module_and_kpi(slug: str, key: str | None):
     """The module of ``--module`` and the linked KPI of ``--kpi`` (None without one), or exit 2."""
-    db = session()
-    module = db.scalar(select(Module).where(Module.slug == slug))
-    if module is None:
-        raise click.BadParameter(f"no module with slug {slug!r}", param_hint="--module")
-    if key is None:
-        return module, None
-    kpi = db.scalar(select(Kpi).where(Kpi.key == key))
-    if kpi is None:
-        raise click.BadParameter(f"no KPI with key {key!r}", param_hint="--kpi")
-    linked = db.scalars(
-        select(Kpi.key).join(ModuleKpi).where(ModuleKpi.module_id == module.id).order_by(Kpi.key)
-    ).all()
-    if key not in linked:
-        raise click.BadParameter(
-            f"module {slug!r} is not linked to KPI {key!r} (linked: {', '.join(linked) or 'none'})",
-            param_hint="--kpi",
-        )
-    return module, kpi
+    try:
+        return module_and_kpi(slug, key)
+    except DomainError as error:
+        raise click.BadParameter(error.message, param_hint=f"--{error.field}") from None
 
 
 def _render_rows(rows: list[dict], fmt: str, note: str) -> str:
@@ -83,11 +68,7 @@ def event_study_command(slug, key, periods_before, periods_after, fmt) -> None:
         r_after=periods_after,
         min_control=RoiParams().min_control,
     )
-    # Plain Python numbers, so JSON and CSV print every digit (repr of a float).
-    rows = [
-        {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
-        for row in study.to_dict("records")
-    ]
+    rows = as_records(study)
     note = (
         "r = -1 is the reference period (effect 0 by construction); a period is shown when "
         f"at least one completer and {RoiParams().min_control} colleagues who had not "

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from lms_roi.analytics.levels import LEVEL_COLUMNS
+from lms_roi.analytics.pooled import pooled_text
 from lms_roi.labels import label
 
 #: Column headers of the web exports, by column name.
@@ -66,11 +67,14 @@ def safe_cell(value):
 
 
 def kpi_summary(kpis: list[dict]) -> str:
-    """``key: effect [ci_low, ci_high] isolation`` per KPI, separated by ``; ``."""
+    """``key: effect [ci_low, ci_high] isolation`` per KPI, separated by ``; ``.
+
+    A data cell: numbers keep full precision (``repr`` of the float).
+    """
     parts = []
     for k in kpis:
-        effect = "n/a" if k["effect"] is None else f"{k['effect']:+.4g}"
-        ci = "" if k["ci_low"] is None else f" [{k['ci_low']:.4g}, {k['ci_high']:.4g}]"
+        effect = "n/a" if k["effect"] is None else f"{k['effect']:+}"
+        ci = "" if k["ci_low"] is None else f" [{k['ci_low']}, {k['ci_high']}]"
         parts.append(f"{k['kpi']}: {effect}{ci} {k['isolation']} (n={k['n_treated']})")
     return "; ".join(parts)
 
@@ -90,7 +94,7 @@ def flatten(report) -> tuple[list[str], list[list]]:
         values = dict(row)
         if "n_completions" in keys:
             n = row["n_completions"]
-            values["cost_per_completion"] = round(row["cost"] / n, 2) if n else None
+            values["cost_per_completion"] = row["cost"] / n if n else None
         values["kpis"] = kpi_summary(row["kpis"]) if "kpis" in row else None
         for name in ("flags", "modules"):
             if name in values:
@@ -143,6 +147,10 @@ def to_table(report) -> str:
     headers, rows = flatten(report)
     if not headers:
         return "No data to report."
+    if report.pooled and "l4_effects" in headers:  # rounded for reading, unlike the exports
+        column = headers.index("l4_effects")
+        for row, pooled in zip(rows, report.pooled, strict=True):
+            row[column] = pooled_text(pooled, digits=4)
     shown = [h for h in headers if h != "kpis"]
     cells = [[_text(v) for v, h in zip(row, headers, strict=True) if h != "kpis"] for row in rows]
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(shown)]

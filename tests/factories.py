@@ -158,3 +158,38 @@ def make_session(pair: TutoringPair, held_on: date, minutes: int = 45) -> Tutori
     session().add(tutoring)
     session().flush()
     return tutoring
+
+
+#: make_diverging_trends: learner -> (pre-trend p, training change c); t* completed.
+DIVERGING = {
+    "t1": (5, 2),
+    "t2": (6, 4),
+    "t3": (7, 6),
+    "c1": (0, 1),
+    "c2": (1, 1),
+    "c3": (2, 2),
+    "c4": (3, 2),
+    "c5": (4, 4),
+}
+
+
+def make_diverging_trends(slug: str = "coaching", key: str = "leads") -> Module:
+    """A module whose completers already rose before training and whose effect is noisy.
+
+    Three completers (2026-04-15) and five colleagues, monthly values October 2025 to
+    August 2026: 10 until January, + p from February, + p + c from June (``DIVERGING``).
+    Placebo windows (Nov-Jan vs Feb-Apr) see p: effect 6 - 2 = 4, flagged; real windows
+    (Feb-Apr vs Jun-Aug) see c: effect 4 - 2 = 2 with a CI that includes 0 (underpowered).
+    """
+    kpi = make_kpi(key)
+    module = make_module(slug, kpis={kpi: 1.0})
+    months = [date(2025, m, 1) for m in (10, 11, 12)] + [date(2026, m, 1) for m in range(1, 9)]
+    for name, (pre_trend, change) in DIVERGING.items():
+        person = make_person(f"{name}@example.com", password=None)
+        if name.startswith("t"):
+            make_completion(person, module, datetime(2026, 4, 15, 12, tzinfo=UTC))
+        for month in months:
+            value = 10 + (pre_trend if month >= date(2026, 2, 1) else 0)
+            value += change if month >= date(2026, 6, 1) else 0
+            make_kpi_value(person, kpi, month, value)
+    return module

@@ -127,7 +127,9 @@ def completers_needed(
     floor = MDE_FACTOR * sd * math.sqrt(1 / n_control)
     if sd == 0:
         return CompletersNeeded(delta, sd, n_control, 1, floor)
-    bracket = (delta / (MDE_FACTOR * sd)) ** 2 - 1 / n_control
+    ratio = delta / (MDE_FACTOR * sd)
+    # ratio * ratio overflows to inf for a huge delta (one completer), where ** 2 would raise.
+    bracket = ratio * ratio - 1 / n_control
     if bracket <= 0:
         return CompletersNeeded(delta, sd, n_control, None, floor)
     # The tolerance keeps float noise (e.g. 12.000000000002) from adding a completer.

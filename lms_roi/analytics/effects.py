@@ -58,6 +58,9 @@ class EffectEstimate:
     n_outliers: int = 0
     #: learners whose data carry the estimate (they share the benefit)
     learners: list[int] = field(default_factory=list)
+    #: learners whose change was flagged as extreme (left out with ``exclude_outliers``);
+    #: the placebo test leaves out the same learners
+    outliers: list[int] = field(default_factory=list)
 
 
 def flag_outliers(treated: pd.DataFrame, candidates: pd.DataFrame, threshold: float) -> set[int]:
@@ -183,6 +186,7 @@ def estimate_effect(
     if estimate is None:
         estimate = participant_effect(treated, direction)
     estimate.n_outliers = len(outliers)
+    estimate.outliers = sorted(outliers)
     return estimate
 
 

@@ -254,6 +254,14 @@ def module_event_study(
     return pd.concat(studies, ignore_index=True) if studies else pd.DataFrame(columns=COLUMNS)
 
 
+def as_records(study: pd.DataFrame) -> list[dict]:
+    """The rows as plain Python numbers, so JSON and CSV write every digit of a float."""
+    return [
+        {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+        for row in study.to_dict("records")
+    ]
+
+
 def first_completion_days(module_id: int) -> pd.DataFrame:
     """Each learner's first completion of the module as a calendar day (``learner_id``, ``t``)."""
     df = frame(

@@ -96,7 +96,8 @@ def levels_by_group(
     answered follow-ups saying the learning was applied. Satisfaction: mean
     relevance (1-5). Engagement: % of due follow-ups answered. Completion rate: %
     of the learners enrolled for the group's modules who completed them (with
-    ``per_person``, a learner or a team against their own enrolments).
+    ``per_person``, a learner or a team against their own enrolments). Figures
+    are unrounded (exports carry them whole; pages round).
     """
     keys = ["learner_id", "module_id"]
     pairs = membership[["group", *keys]].drop_duplicates()
@@ -119,7 +120,7 @@ def levels_by_group(
 
         def mean(column: str, group: int = group):
             value = means[column].get(group) if group in means.index else None
-            return None if value is None or pd.isna(value) else round(float(value), 2)
+            return None if value is None or pd.isna(value) else float(value)
 
         due_n = float(due.get(group, 0) or 0)
         expected_n = int(n_expected.get(group, 0))
@@ -129,10 +130,8 @@ def levels_by_group(
                 "l2_gain": mean("gain"),
                 "l3_applied_pct": mean("applied_pct"),
                 "satisfaction": mean("relevance"),
-                "engagement_pct": round(100 * float(answered.get(group, 0)) / due_n, 1)
-                if due_n
-                else None,
-                "completion_rate_pct": round(100 * int(n_reached.get(group, 0)) / expected_n, 1)
+                "engagement_pct": 100 * float(answered.get(group, 0)) / due_n if due_n else None,
+                "completion_rate_pct": 100 * int(n_reached.get(group, 0)) / expected_n
                 if expected_n
                 else None,
             }

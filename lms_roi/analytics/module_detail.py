@@ -77,7 +77,7 @@ def module_paths(module_id: int, params: RoiParams | None = None) -> list[KpiPat
                 completers=_column(table, True, periods),
                 others=_column(table, False, periods),
                 median_completion=marker,
-                effect=effect.to_dict(),
+                effect=_plain(effect.to_dict()),
                 scores=list(scores.itertuples(index=False, name=None)),
                 gains=list(gains.itertuples(index=False, name=None)),
                 r_score=_pearson(scores),
@@ -101,14 +101,19 @@ def _means(module_id: int, kpi_id: int) -> pd.DataFrame:
     ).astype({"completer": bool, "mean": float})
 
 
+def _plain(row: dict) -> dict:
+    """An effects row with None for missing numbers (pandas gives NaN)."""
+    return {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()}
+
+
 def _column(table: pd.DataFrame, key: bool, periods) -> list[float | None]:
     if key not in table.columns:
         return [None] * len(periods)
-    return [None if pd.isna(v) else round(float(v), 2) for v in table[key].reindex(periods)]
+    return [None if pd.isna(v) else float(v) for v in table[key].reindex(periods)]
 
 
 def _pearson(pairs: pd.DataFrame) -> float | None:
     if len(pairs) < 3:
         return None
     r = pairs.iloc[:, 0].astype(float).corr(pairs.iloc[:, 1].astype(float))
-    return None if r is None or math.isnan(r) else round(float(r), 2)
+    return None if r is None or math.isnan(r) else float(r)

@@ -29,12 +29,15 @@ def attribution_claims(first: pd.DataFrame, module_kpis: pd.DataFrame) -> pd.Dat
 
 
 def roi_metrics(benefit: float, cost: float) -> dict[str, float | None]:
-    """Net benefit, ROI %, benefit-cost ratio and payback months (None when undefined)."""
+    """Net benefit, ROI %, benefit-cost ratio and payback months (None when undefined).
+
+    Unrounded: pages and printouts round for reading, data keeps every digit.
+    """
     return {
-        "net_benefit": round(benefit - cost, 2),
-        "roi_pct": round((benefit - cost) / cost * 100, 2) if cost > 0 else None,
-        "bcr": round(benefit / cost, 2) if cost > 0 else None,
-        "payback_months": round(cost / (benefit / 12), 1) if benefit > 0 else None,
+        "net_benefit": float(benefit - cost),
+        "roi_pct": float((benefit - cost) / cost * 100) if cost > 0 else None,
+        "bcr": float(benefit / cost) if cost > 0 else None,
+        "payback_months": float(cost / (benefit / 12)) if benefit > 0 else None,
     }
 
 

@@ -20,6 +20,7 @@ from .estimate import Estimates, RoiInputs, estimate
 from .loader import frame
 from .money import program_costs, roi_metrics
 from .notes import method_notes
+from .pooled import pooled_effect_rows, pooled_text
 
 REPORTS = ("module", "learner", "method", "program", "version", "team")
 METHODS = ("in_person", "online", "blended", "micro_learning")
@@ -170,7 +171,7 @@ class _Context:
             **head,
             "n_completions": len(done),
             **_money(cost, benefit),
-            "flags": _flags(n_learners, effects, self.params, linked),
+            "flags": _flags(n_learners, effects, self.params, linked, diagnostics=True),
             "kpis": [_kpi_entry(e) for e in effects.itertuples(index=False)],
         }
 
@@ -247,7 +248,7 @@ class _Context:
             )
             pooled = pooled_effect_rows(effects)
             self.pooled.append(pooled)
-            self.extra.append({"l4_effects": _pooled_text(pooled)})
+            self.extra.append({"l4_effects": pooled_text(pooled)})
             rows.append(
                 {
                     "method": method,
@@ -290,52 +291,21 @@ class _Context:
         return self._sorted(rows, membership)
 
 
-def pooled_effect_rows(effects: pd.DataFrame) -> list[dict]:
-    """Per KPI, the effect of a group of modules: their effects weighted by completers.
-
-    The standard error combines the modules' errors as independent estimates,
-    ``sqrt(sum((n_i / N)^2 se_i^2))``, with a normal 95 % interval. Each entry:
-    ``kpi``, ``effect``, ``ci_low`` and ``ci_high`` (None without every error),
-    ``n_modules``.
-    """
-    pooled = []
-    usable = effects[effects["effect"].notna()]
-    for key, group in usable.groupby("kpi"):
-        weights = group["n_treated"] / group["n_treated"].sum()
-        effect = float((weights * group["effect"]).sum())
-        low = high = None
-        if group["std_error"].notna().all():
-            se = float(((weights * group["std_error"].astype(float)) ** 2).sum() ** 0.5)
-            low, high = effect - 1.96 * se, effect + 1.96 * se
-        pooled.append(
-            {"kpi": key, "effect": effect, "ci_low": low, "ci_high": high, "n_modules": len(group)}
-        )
-    return pooled
-
-
-def pooled_effects(effects: pd.DataFrame) -> str:
-    """:func:`pooled_effect_rows` as one line of text (exports and the CLI)."""
-    return _pooled_text(pooled_effect_rows(effects))
-
-
-def _pooled_text(pooled: list[dict]) -> str:
-    parts = []
-    for p in pooled:
-        text = f"{p['kpi']}: {p['effect']:+.4g}"
-        if p["ci_low"] is not None:
-            text += f" [{p['ci_low']:.4g}, {p['ci_high']:.4g}]"
-        n = p["n_modules"]
-        parts.append(f"{text} ({n} module{'s' if n > 1 else ''})")
-    return "; ".join(parts)
-
-
 def _money(cost: float, benefit: float) -> dict:
-    return {"cost": round(cost, 2), "benefit": round(benefit, 2), **roi_metrics(benefit, cost)}
+    """Money figures at full precision: pages and printouts round, data does not (§7b)."""
+    return {"cost": float(cost), "benefit": float(benefit), **roi_metrics(benefit, cost)}
 
 
 def _flags(
-    n_learners: int, effects: pd.DataFrame, params: RoiParams, linked: bool = True
+    n_learners: int,
+    effects: pd.DataFrame,
+    params: RoiParams,
+    linked: bool = True,
+    *,
+    diagnostics: bool = False,
 ) -> list[str]:
+    """The row's flags; ``diagnostics`` adds the placebo and power verdicts of its KPIs
+    (module and version rows, whose KPI entries carry them)."""
     flags = []
     if n_learners < params.min_group or (
         len(effects) and (effects["n_treated"] < params.min_group).any()
@@ -351,16 +321,23 @@ def _flags(
         flags.append("outliers_present")
         if params.exclude_outliers:
             flags.append("outliers_excluded")
+    if diagnostics and len(effects):
+        if effects["pre_trend_differs"].astype(bool).any():
+            flags.append("pre_trend_differs")
+        if effects["underpowered"].astype(bool).any():
+            flags.append("underpowered")
     return flags
 
 
-def _number(value, digits: int = 4):
+def _number(value) -> float | None:
+    """A plain float at full precision, or None for a missing value."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    return round(float(value), digits)
+    return float(value)
 
 
 def _kpi_entry(effect) -> dict:
+    """One KPI of a module (or version) row: the effect, its money, placebo and power."""
     return {
         "kpi": effect.kpi,
         "isolation": effect.isolation,
@@ -370,5 +347,11 @@ def _kpi_entry(effect) -> dict:
         "std_error": _number(effect.std_error),
         "ci_low": _number(effect.ci_low),
         "ci_high": _number(effect.ci_high),
-        "benefit": round(float(effect.benefit), 2),
+        "benefit": float(effect.benefit),
+        "placebo_effect": _number(effect.placebo_effect),
+        "placebo_ci_low": _number(effect.placebo_ci_low),
+        "placebo_ci_high": _number(effect.placebo_ci_high),
+        "pre_trend_differs": bool(effect.pre_trend_differs),
+        "mde": _number(effect.mde),
+        "underpowered": bool(effect.underpowered),
     }

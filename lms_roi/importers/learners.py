@@ -176,9 +176,23 @@ def _external_id(value: str) -> str:
 
 
 def _ensure_teams(names: set[str]) -> dict[str, int]:
+    """Team ids by the slug of each name in the file, creating the teams not known yet.
+
+    A name matches an existing team by its name (case folded) first, then by slug,
+    so a team created elsewhere with another slug is never duplicated.
+    """
     db = session()
     slugs = {team_slug(name): name for name in names}
-    known = dict(db.execute(select(Team.slug, Team.id).where(Team.slug.in_(list(slugs)))).all())
+    # Teams are few (hundreds): reading them all lets names be case-folded in Python,
+    # which SQLite's ASCII-only lower() cannot do for accented names.
+    rows = db.execute(select(Team.id, Team.slug, Team.name)).all()
+    by_name = {name.casefold(): team_id for team_id, _, name in rows}
+    by_slug = {slug: team_id for team_id, slug, _ in rows}
+    known = {
+        slug: by_name.get(name.casefold()) or by_slug[slug]
+        for slug, name in slugs.items()
+        if name.casefold() in by_name or slug in by_slug
+    }
     missing = [dict(slug=slug, name=name) for slug, name in slugs.items() if slug not in known]
     if missing:
         db.execute(insert(Team), missing)

@@ -217,3 +217,22 @@ def test_module_errors(app, cli, db, tmp_path):
         assert f"{path}{expected}" in result.stderr, result.stderr
     with app.app_context():
         assert db.session.query(Module).count() == 0
+
+
+def test_learners_join_an_existing_team_by_name_whatever_its_slug(app, ctx, cli, tmp_path):
+    ctx.session.add(Team(slug="content", name="Content Marketing"))
+    ctx.session.commit()
+    path = write_file(
+        tmp_path,
+        "learners.csv",
+        """
+        external_id,email,name,team,hourly_cost
+        E1,mia@example.com,Mia Roux,content marketing,48
+        E2,tom@example.com,Tom Blanc,Équipe SEO,40
+        """,
+    )
+    assert cli.invoke(args=["lms-roi", "import", "learners", str(path)]).exit_code == 0
+    teams = dict(ctx.session.execute(select(Team.slug, Team.name)).all())
+    assert teams == {"content": "Content Marketing", "equipe-seo": "Équipe SEO"}
+    learners = ctx.session.execute(select(Learner.external_id, Team.slug).join(Team)).all()
+    assert sorted(learners) == [("E1", "content"), ("E2", "equipe-seo")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -87,11 +89,15 @@ def test_worked_example_from_imported_files(cli, tmp_path):
     assert row["benefit"] == 750_000.0
     assert row["cost"] == 425_000.0
     assert row["net_benefit"] == 325_000.0
-    assert row["roi_pct"] == 76.47
-    assert row["bcr"] == 1.76
+    # Unrounded (DESIGN §7b): 76.47 % and 1.76 on pages, every digit in the data.
+    assert row["roi_pct"] == 325_000 / 425_000 * 100 == 76.47058823529412
+    assert row["bcr"] == 750_000 / 425_000 == 1.7647058823529411
     assert row["payback_months"] == 6.8
     assert row["flags"] == []
     [kpi] = row["kpis"]
+    # Placebo windows [2025-10-17, 2026-01-15) and [01-15, 04-15): everybody stays at 10,
+    # so the placebo is exactly 0 (no pre-trend). The effect has no noise: se 0, MDE 0,
+    # CI [25, 25] excludes 0, so the KPI is not underpowered.
     assert kpi == {
         "kpi": "qualified_leads",
         "isolation": "control_group",
@@ -102,6 +108,12 @@ def test_worked_example_from_imported_files(cli, tmp_path):
         "ci_low": 25.0,
         "ci_high": 25.0,
         "benefit": 750_000.0,
+        "placebo_effect": 0.0,
+        "placebo_ci_low": 0.0,
+        "placebo_ci_high": 0.0,
+        "pre_trend_differs": False,
+        "mde": 0.0,
+        "underpowered": False,
     }
 
 
@@ -128,11 +140,42 @@ def test_few_completers_are_flagged(cli, tmp_path):
     assert row["benefit"] == pytest.approx(effect * 12 * 250 * 3, abs=0.01)
 
 
+def test_json_and_csv_keep_full_precision(cli, tmp_path):
+    # 3 completers: effect 25 - 7 x 25 / 17 = 250/17 a month, benefit 250/17 x 12 x 250 x 3;
+    # cost 400,000 + 3 x 2,500, so each learner carries 400,000/3 + 2,500.
+    _setup_worked_example(cli, tmp_path, n_treated=3)
+    [row] = _report(cli)
+    assert row["kpis"][0]["effect"] == pytest.approx(250 / 17, rel=1e-12)
+    assert row["benefit"] == pytest.approx(2_250_000 / 17, rel=1e-12)
+    assert row["benefit"] != round(row["benefit"], 2)  # not cut to cents
+    learners = _report(cli, "--by", "learner")
+    assert learners[0]["cost"] == pytest.approx(400_000 / 3 + 2_500, rel=1e-15)
+    assert repr(learners[0]["cost"]) == "135833.33333333334"
+    # The learner rows share the module's money out exactly: no rounding drift.
+    assert abs(sum(r["cost"] for r in learners) - row["cost"]) < 1e-9
+    assert abs(sum(r["benefit"] for r in learners) - row["benefit"]) < 1e-9
+    # CSV cells are the same floats, written whole.
+    csv_rows = list(csv.DictReader(io.StringIO(_csv(cli, "--by", "learner"))))
+    assert csv_rows[0]["cost"] == "135833.33333333334"
+    assert float(csv_rows[0]["benefit"]) == learners[0]["benefit"]
+    [module_line] = csv.DictReader(io.StringIO(_csv(cli)))
+    assert float(module_line["benefit"]) == row["benefit"]
+    assert float(module_line["roi_pct"]) == row["roi_pct"]
+    assert float(module_line["cost_per_completion"]) == row["cost"] / 3
+
+
+def _csv(cli, *args) -> str:
+    result = cli.invoke(args=["lms-roi", "report", "roi", "--format", "csv", *args])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
 def test_method_and_learner_reports(cli, tmp_path):
     _setup_worked_example(cli, tmp_path)
     methods = {r["method"]: r for r in _report(cli, "--by", "method")}
     assert list(methods) == ["in_person", "online", "blended", "micro_learning"]
-    assert methods["online"]["n_modules"] == 1 and methods["online"]["roi_pct"] == 76.47
+    assert methods["online"]["n_modules"] == 1
+    assert methods["online"]["roi_pct"] == 325_000 / 425_000 * 100
     assert methods["in_person"]["cost"] == 0 and methods["in_person"]["roi_pct"] is None
     assert set(methods["online"]) == {
         "method",
@@ -153,7 +196,7 @@ def test_method_and_learner_reports(cli, tmp_path):
         "cost": 42_500.0,
         "benefit": 75_000.0,
         "net_benefit": 32_500.0,
-        "roi_pct": 76.47,
+        "roi_pct": 32_500 / 42_500 * 100,
         "modules": ["lead-gen"],
     }
 

@@ -5,7 +5,8 @@
 * ``browsing`` (per test, once in English and once in French) opens pages in fresh
   contexts, signs people in through the login form, screenshots and axe-checks the
   pages a journey visits, and fails the test at teardown on any console error,
-  failed request, unexpected HTTP error status or serious accessibility violation.
+  failed request, unexpected HTTP error status, serious accessibility violation or
+  status message that is not a catalog message in the test's language.
 * Tests build their locators from the message catalog (``browsing.t``), so one test
   reads the same in both languages.
 """

@@ -35,6 +35,7 @@ SEPARATOR = re.compile(r"\s+[·|–]\s+")
 class PageText:
     """Links and readable strings of one HTML page."""
 
+    lang: str = ""
     links: list[str] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)
     strings: list[str] = field(default_factory=list)
@@ -51,6 +52,8 @@ class _PageReader(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "html":
+            self.found.lang = attrs.get("lang") or ""
         skipped = (
             self._skipping()
             or tag in SKIPPED
@@ -100,54 +103,77 @@ def _normal(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class EnglishMessages:
-    """Catalog msgids whose translation differs from the English (or is missing).
-
-    Plain msgids are matched exactly; msgids with placeholders become patterns.
-    """
+class Messages:
+    """Catalog texts: plain ones matched exactly, ones with placeholders as patterns."""
 
     exact: frozenset[str]
     patterns: tuple[re.Pattern, ...]
 
+    def matches(self, text: str) -> bool:
+        return text in self.exact or any(p.match(text) for p in self.patterns)
 
-@cache
-def english_messages(po_path: Path) -> EnglishMessages:
-    """The msgids of ``po_path`` a page in its language must not show.
 
-    Msgids without a three-letter word outside their placeholders (``%(n)d``) and
-    msgids translated identically (``KPI``, ``ROI``) are left out.
-    """
+def _messages(texts) -> Messages:
+    exact, patterns = set(), []
+    for text in texts:
+        if PLACEHOLDER.search(text):
+            literal = [re.escape(part.replace("%%", "%")) for part in PLACEHOLDER.split(text)]
+            patterns.append(re.compile("^" + ".+?".join(literal) + "$"))
+        else:
+            exact.add(text.replace("%%", "%"))
+    return Messages(frozenset(exact), tuple(patterns))
+
+
+def _entries(po_path: Path):
+    """``(msgids, translations)`` of each message of ``po_path``, whitespace normalised."""
     with po_path.open("rb") as handle:
         catalog = read_po(handle)
-    exact, patterns = set(), []
     for message in catalog:
+        if not message.id:
+            continue  # the header
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        translated = {_normal(s) for s in strings if s}
-        for msgid in map(_normal, ids):
-            if not msgid or "<" in msgid or msgid in translated:
-                continue
-            if not re.search(r"[A-Za-z]{3}", PLACEHOLDER.sub("", msgid)):
-                continue
-            if PLACEHOLDER.search(msgid):
-                literal = [re.escape(part.replace("%%", "%")) for part in PLACEHOLDER.split(msgid)]
-                patterns.append(re.compile("^" + ".+?".join(literal) + "$"))
-            else:
-                exact.add(msgid.replace("%%", "%"))
-    return EnglishMessages(frozenset(exact), tuple(patterns))
+        yield [_normal(i) for i in ids], [_normal(s) for s in strings if s]
+
+
+@cache
+def english_messages(po_path: Path) -> Messages:
+    """The msgids of ``po_path`` a page in its language must not show.
+
+    Msgids translated identically (``KPI``, ``ROI``), msgids with markup and msgids
+    without a three-letter word outside their placeholders (``%(n)d``) are left out.
+    """
+    return _messages(
+        msgid
+        for ids, translated in _entries(po_path)
+        for msgid in ids
+        if msgid
+        and "<" not in msgid
+        and msgid not in translated
+        and re.search(r"[A-Za-z]{3}", PLACEHOLDER.sub("", msgid))
+    )
+
+
+@cache
+def shown_messages(locale: str) -> Messages:
+    """Every text the catalog shows in ``locale``: msgids in English, translations otherwise."""
+    entries = list(_entries(catalog_path("fr" if locale == "en" else locale)))
+    if locale == "en":
+        return _messages(msgid for ids, _ in entries for msgid in ids)
+    return _messages(text for _, translated in entries for text in translated)
 
 
 def catalog_path(locale: str) -> Path:
     return TRANSLATIONS_DIR / locale / "LC_MESSAGES" / "messages.po"
 
 
-def untranslated(strings: list[str], messages: EnglishMessages) -> list[str]:
+def untranslated(strings: list[str], messages: Messages) -> list[str]:
     """The strings (or their ``·``-separated parts) that are untranslated catalog messages."""
     found = []
     for raw in strings:
         text = _normal(raw)
         for candidate in {text, *SEPARATOR.split(text), text.rstrip(" :")}:
-            if candidate in messages.exact or any(p.match(candidate) for p in messages.patterns):
+            if messages.matches(candidate):
                 found.append(candidate)
                 break
     return found
@@ -203,6 +229,8 @@ def crawl(client, home: str, *, url_map, locale: str, depth: int = 3, per_shape:
         if "attachment" in disposition or response.mimetype != "text/html":
             continue
         page = read_page(response.get_data(as_text=True))
+        if page.lang != locale:
+            report.broken.append(f'<html lang="{page.lang}"> instead of "{locale}" on {url}')
         if locale != "en":
             strings = untranslated(page.strings, english_messages(catalog_path(locale)))
             if strings:

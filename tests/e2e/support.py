@@ -163,11 +163,17 @@ class Browsing:
         """The test expects ``status`` from URLs containing ``path_part`` (a rejected form)."""
         self._expected.append((status, path_part))
 
-    def sign_in(self, page, email: str, password: str = DEMO_PASSWORD) -> None:
-        """Sign in through the login form and make sure the pages speak our language."""
+    def sign_in(
+        self, page, email: str, password: str = DEMO_PASSWORD, *, open_form: bool = True
+    ) -> None:
+        """Sign in through the login form and make sure the pages speak our language.
+
+        ``open_form=False`` fills the form already on ``page`` (reached by a redirect).
+        """
         from playwright.sync_api import expect
 
-        page.goto(self.url("/roi/login"))
+        if open_form:
+            page.goto(self.url("/roi/login"))
         if not self._login_checked:  # once per test: the page is the same for everyone
             self.check(page, "login")
             self._login_checked = True
@@ -186,10 +192,19 @@ class Browsing:
             expect(page.locator("html")).to_have_attribute("lang", self.locale)
 
     def check(self, page, step: str) -> None:
-        """Screenshot ``page`` and record its serious accessibility violations."""
+        """Screenshot ``page``; record its serious accessibility violations and any
+        status or alert message (a flash, a form error) that is not a catalog message
+        in this session's language."""
+        from .crawl import shown_messages
+
         page.wait_for_load_state("load")
         self.shot(page, step)
         self.problems.extend(f"[{step}] {found}" for found in axe_violations(page))
+        known = shown_messages(self.locale)
+        for notice in page.locator("[role=status], [role=alert]").all():
+            text = " ".join(notice.inner_text().split())
+            if text and not known.matches(text):
+                self.problems.append(f"[{step}] not in the {self.locale} catalog: {text!r}")
 
     def shot(self, page, step: str) -> Path:
         path = self.screenshots / f"{self.name}-{self.locale}-{len(self.shots) + 1:02d}-{step}.png"

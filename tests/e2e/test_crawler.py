@@ -96,10 +96,12 @@ def test_the_checker_spots_english_left_on_a_french_page(tmp_path):
         encoding="utf-8",
     )
     page = read_page(
-        '<html><head><title>Sign in · lms-roi</title><script>var a = "Sign in";</script></head>'
+        '<html lang="en"><head><title>Sign in · lms-roi</title>'
+        '<script>var a = "Sign in";</script></head>'
         '<body><p>ROI</p><p> Se connecter </p><a href="/x" title="Export XLSX">Alex</a>'
         '<button lang="en">Sign in</button><span>Page 2 of 5</span><p>Page 2 sur 5</p></body>'
     )
     found = untranslated(page.strings, english_messages(po))
     assert sorted(found) == ["Export XLSX", "Page 2 of 5", "Sign in"]
     assert page.links == ["/x"]
+    assert page.lang == "en"  # reported by the crawl; the page is still read

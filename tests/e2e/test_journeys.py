@@ -1,7 +1,8 @@
 """What each persona does in a real browser, in English and in French.
 
-Every page a journey visits is screenshotted and axe-checked; the ``browsing``
-fixture fails the test on console errors, failed requests and error statuses.
+Every page a journey visits is screenshotted and axe-checked, and its status and alert
+messages must come from the catalog in the page's language; the ``browsing`` fixture
+fails the test on console errors, failed requests and error statuses.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import func, select
 from lms_roi.labels import label
 from lms_roi.models import ImportBatch, Kpi
 
+from .crawl import shown_messages
 from .desk_files import import_files
 from .small_team import SMALL_TEAM
 from .support import HOMES, PERSONAS, PHONE, parse_number, scrolls_sideways
@@ -161,6 +163,20 @@ def test_hr_sees_engagement_with_a_small_team_suppressed(browsing, page):
     expect(small.get_by_role("cell").first).to_have_text(hidden)
     assert hidden not in big.inner_text()
     browsing.check(page, "engagement-year")
+
+
+def test_visitor_is_asked_to_sign_in_then_reaches_the_page_asked_for(browsing, page):
+    page.goto(browsing.url("/roi/data/"))
+    expect(page).to_have_url(re.compile(r"/roi/login\?next="))
+    notice = page.get_by_role("status")
+    expect(notice).to_be_visible()
+    text = " ".join(notice.inner_text().split())
+    from_catalog = shown_messages(browsing.locale).matches(text)
+    assert from_catalog, f"{text!r} is not a message of the catalog in {browsing.locale}"
+    browsing.sign_in(page, PERSONAS["analyst"], open_form=False)
+    expect(page).to_have_url(browsing.url("/roi/data/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(browsing.t("Data desk"))
+    browsing.check(page, "desk")
 
 
 @pytest.mark.parametrize("persona", list(PERSONAS))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+import math
 
 import pytest
 from sqlalchemy import func, select
 
-from factories import make_kpi, make_person
-from lms_roi.models import AuditLog, KpiValue
+from factories import make_diverging_trends, make_kpi, make_person
+from lms_roi.models import AuditLog, CostItem, KpiValue
 from lms_roi.services.tokens import issue_api_token
 
 
@@ -179,3 +180,91 @@ def test_unknown_api_path_is_404_json(client):
         "field": None,
         "message": "no API endpoint at /roi/api/v1/nothing/here",
     }
+
+
+@pytest.fixture
+def diverging(app, db, token):
+    """The coaching module of ``make_diverging_trends`` (3 completers, 5 colleagues)."""
+    with app.app_context():
+        module = make_diverging_trends()
+        db.session.add(
+            CostItem(module_id=module.id, category="delivery", basis="fixed", amount=7000)
+        )
+        db.session.commit()
+    return token
+
+
+def test_event_study_known_answers(client, diverging):
+    # Reference period: March 2026 (values 10 + p). Before it, y - y(March) = -p: completers
+    # -5, -6, -7 vs colleagues 0..-4, effect -4, Var 1/3 + 2.5/5 = 5/6. From June, + c:
+    # completers 2, 4, 6 vs colleagues 1, 1, 2, 2, 4, effect 2, Var 4/3 + 1.5/5 = 49/30.
+    response = client.get(
+        "/roi/api/v1/reports/event-study?module=coaching&periods_before=6&periods_after=4",
+        headers=_auth(diverging),
+    )
+    assert response.status_code == 200
+    rows = {row["r"]: row for row in response.json}
+    assert sorted(rows) == list(range(-6, 5))
+    assert set(response.json[0]) == {
+        "kpi", "r", "effect", "std_error", "ci_low", "ci_high", "n_treated", "n_control",
+    }  # fmt: skip
+    assert rows[-1] == {
+        "kpi": "leads", "r": -1, "effect": 0.0, "std_error": 0.0, "ci_low": 0.0,
+        "ci_high": 0.0, "n_treated": 3, "n_control": 5,
+    }  # fmt: skip
+    for r, effect, variance in [(-6, -4.0, 5 / 6), (-3, -4.0, 5 / 6), (2, 2.0, 49 / 30)]:
+        se = math.sqrt(variance)
+        assert rows[r]["effect"] == pytest.approx(effect, rel=1e-12)
+        assert rows[r]["std_error"] == pytest.approx(se, rel=1e-12)
+        assert rows[r]["ci_low"] == pytest.approx(effect - 1.959964 * se, rel=1e-12)
+        assert (rows[r]["n_treated"], rows[r]["n_control"]) == (3, 5)
+    assert rows[0]["effect"] == 0.0 and rows[0]["std_error"] == 0.0
+    # One KPI asked for by key; the default window reaches 12 periods after (data end at 4).
+    only = client.get(
+        "/roi/api/v1/reports/event-study?module=coaching&kpi=leads", headers=_auth(diverging)
+    )
+    assert only.status_code == 200 and only.json == response.json
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "code", "field"),
+    [
+        ("module=nope", 404, "unknown_module", "module"),
+        ("module=coaching&kpi=nope", 404, "unknown_kpi", "kpi"),
+        ("module=coaching&kpi=qualified_leads", 422, "kpi_not_linked", "kpi"),
+        ("module=coaching&periods_before=0", 400, "invalid_input", "periods_before"),
+        ("module=coaching&periods_after=-1", 400, "invalid_input", "periods_after"),
+        ("module=coaching&periods_after=ten", 400, "invalid_input", "periods_after"),
+        ("kpi=leads", 400, "invalid_input", "module"),
+        ("module=coaching&planet=mars", 400, "invalid_input", "planet"),
+    ],
+)
+def test_event_study_errors(client, diverging, query, status, code, field):
+    response = client.get(f"/roi/api/v1/reports/event-study?{query}", headers=_auth(diverging))
+    assert response.status_code == status
+    assert (response.json["code"], response.json["field"]) == (code, field)
+    assert response.json["message"]
+
+
+def test_event_study_error_messages_name_the_fix(client, diverging):
+    response = client.get(
+        "/roi/api/v1/reports/event-study?module=coaching&kpi=qualified_leads",
+        headers=_auth(diverging),
+    )
+    assert response.json["message"] == (
+        "module 'coaching' is not linked to KPI 'qualified_leads' (linked: leads)"
+    )
+    assert client.get("/roi/api/v1/reports/event-study?module=coaching").status_code == 401
+
+
+def test_roi_report_is_unrounded_with_diagnostics(client, diverging):
+    [row] = client.get("/roi/api/v1/reports/roi", headers=_auth(diverging)).json
+    # benefit 2 leads x 12 x 120 x 3 = 8,640 for 7,000: ROI 23.428571428571427 %, not 23.43.
+    assert row["benefit"] == 8640.0 and row["cost"] == 7000.0
+    assert row["roi_pct"] == (8640 - 7000) / 7000 * 100
+    assert row["bcr"] == 8640 / 7000
+    assert row["flags"] == ["insufficient_data", "pre_trend_differs", "underpowered"]
+    [kpi] = row["kpis"]
+    assert kpi["placebo_effect"] == pytest.approx(4.0, rel=1e-12)
+    assert kpi["mde"] == pytest.approx(2.8016 * math.sqrt(56 / 45), rel=1e-12)
+    assert (kpi["pre_trend_differs"], kpi["underpowered"]) == (True, True)

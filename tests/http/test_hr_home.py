@@ -47,7 +47,9 @@ def row_of(page: str, header: str) -> list[str]:
 def test_hr_sees_team_counts_and_a_suppressed_small_team(app, db, client):
     build_organisation(app, db)
     login(client, "hr@example.com")
-    response = client.get("/roi/hr/")
+    default = client.get("/roi/hr/").get_data(as_text=True)
+    assert '<option value="90" selected>' in default  # a quarter unless asked otherwise
+    response = client.get("/roi/hr/?days=30")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     # 6 learners, 5 completed lately (83 %), 6 completions in 30 days, 7 in all,

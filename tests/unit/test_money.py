@@ -9,12 +9,17 @@ from lms_roi.analytics import annual_value, attribution_claims, module_costs, ro
 
 
 def test_worked_example_metrics():
-    assert roi_metrics(750_000, 425_000) == {
+    # DESIGN §7 reads 76.47 %, 1.76 and 6.8 months; the data keeps every digit (§7b).
+    metrics = roi_metrics(750_000, 425_000)
+    assert metrics == {
         "net_benefit": 325_000,
-        "roi_pct": 76.47,
-        "bcr": 1.76,
-        "payback_months": 6.8,
+        "roi_pct": 325_000 / 425_000 * 100,
+        "bcr": 750_000 / 425_000,
+        "payback_months": 425_000 / (750_000 / 12),
     }
+    assert repr(metrics["roi_pct"]) == "76.47058823529412"
+    assert (round(metrics["roi_pct"], 2), round(metrics["bcr"], 2)) == (76.47, 1.76)
+    assert metrics["payback_months"] == 6.8
 
 
 def test_undefined_metrics_are_none():

@@ -121,7 +121,7 @@ def test_levels_travel_beside_the_rows(ctx):
 def test_method_rows_carry_pooled_effects(ctx):
     import pandas as pd
 
-    from lms_roi.analytics.report import pooled_effects
+    from lms_roi.analytics.pooled import pooled_effects
 
     effects = pd.DataFrame(
         {
@@ -133,13 +133,14 @@ def test_method_rows_carry_pooled_effects(ctx):
     )
     # weights 1/4 and 3/4: effect 3.5; se sqrt((.25 x .3)^2 + (.75 x .4)^2)
     se = ((0.25 * 0.3) ** 2 + (0.75 * 0.4) ** 2) ** 0.5
+    # An export cell: unrounded (repr of each float).
     assert pooled_effects(effects) == (
-        f"leads: +3.5 [{3.5 - 1.96 * se:.4g}, {3.5 + 1.96 * se:.4g}] (2 modules)"
+        f"leads: +3.5 [{3.5 - 1.96 * se!r}, {3.5 + 1.96 * se!r}] (2 modules)"
     )
     _scenario()
     online = roi_report("method").levels[1]
     assert (
-        online["l4_effects"].startswith("cost_per_lead: +10 [")
+        online["l4_effects"].startswith("cost_per_lead: +10.0 [")
         and "csat: +0.5" in online["l4_effects"]
     )
 
