@@ -6,12 +6,15 @@ files; each area is a nested blueprint (endpoints ``lms_roi.<area>.<view>``).
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, current_app, g, render_template, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 import lms_roi
 import lms_roi.templates
+from lms_roi.db import session
 from lms_roi.i18n import LANGUAGES, current_locale
+from lms_roi.models import Kpi
 from lms_roi.policy import current_person
 
 from .admin import admin
@@ -55,7 +58,15 @@ def template_helpers() -> dict:
         "lms_roi_home": lambda person: url_for(home_endpoint(person)),
         "lms_roi_languages": LANGUAGES,
         "lms_roi_locale": current_locale,
+        "lms_roi_kpi_name": kpi_name,
     }
+
+
+def kpi_name(key: str) -> str:
+    """A KPI's name for pages (its key when unknown); one query per request."""
+    if "lms_roi_kpi_names" not in g:
+        g.lms_roi_kpi_names = dict(session().execute(select(Kpi.key, Kpi.name)).all())
+    return g.lms_roi_kpi_names.get(key, key)
 
 
 def _error_page(status: int, title: str, message: str):

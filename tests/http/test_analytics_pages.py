@@ -51,7 +51,7 @@ def test_dashboard_shows_roi_chart_and_effects(analyst):
     assert "<svg" in page and "ROI % by module" in page
     # 5 leads x 12 x 100 x 6 = 36,000 benefit for 1,000 cost: ROI 3,500 %
     assert "€36,000.00" in page and "3,500.0%" in page
-    assert "qualified_leads</strong>:" in page and "+5" in page
+    assert "Qualified Leads</strong>:" in page and "+5" in page  # the name, not the key
     assert "control group, 6 vs 6" in page
     assert "difference in differences" in page
 
