@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from functools import cache
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,6 +17,7 @@ from lms_roi.models import Account
 from lms_roi.policy import PUBLIC, policy
 
 from .forms import LoginForm, LogoutForm
+from .navigation import local_path
 
 auth = Blueprint("lms_roi_auth", __name__)
 
@@ -64,8 +64,4 @@ def logout():
 
 def _safe_next(target: str | None) -> str:
     """Only follow ``next`` to a path on this site (no open redirect)."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/"):
-            return target
-    return url_for("lms_roi.navigation.home")
+    return local_path(target) or url_for("lms_roi.navigation.home")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -60,7 +62,12 @@ def normalise_decimal(text: str, language: str | None = None) -> str:
     if "," in compact and "." in compact:
         decimal_sign = max(".,", key=compact.rfind)
     elif "," in compact:
-        decimal_sign = "," if (language or current_locale()) == "fr" else "."
+        if (language or current_locale()) == "fr":
+            decimal_sign = ","
+        elif re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+", compact):
+            decimal_sign = "."  # 1,234 groups thousands
+        else:
+            return compact  # 45,50 on an English page: refused, never read as 4550
     else:
         decimal_sign = "."
     group_sign = "," if decimal_sign == "." else "."

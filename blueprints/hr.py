@@ -41,7 +41,7 @@ def _period(value: str | None) -> tuple[int, str | None]:
     # A quarter by default: a month is often quiet, a year hides what changed lately.
     if value is None or value == "":
         return DEFAULT_PERIOD, None
-    if value.strip().isdigit() and int(value) in PERIODS:
+    if value.strip() in {str(days) for days in PERIODS}:
         return int(value), None
     return DEFAULT_PERIOD, _(
         "Choose a period of %(short)d, %(medium)d or %(long)d days.",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
 from lms_roi.db import session as db_session
-from lms_roi.i18n import LANGUAGES, SESSION_KEY
+from lms_roi.i18n import SESSION_KEY
 from lms_roi.models import Learner
 from lms_roi.policy import PUBLIC, current_person, policy, view_policy
 
@@ -87,21 +88,28 @@ def set_language():
     from .forms import LanguageForm
 
     form = LanguageForm()
-    if form.validate_on_submit():
-        choice = form.locale.data
-        session[SESSION_KEY] = choice
-        person = current_person()
-        if person is not None:
-            person.locale = choice
-            db_session().commit()
-    return redirect(_same_site(request.form.get("next")) or url_for(".home"))
+    if not form.validate_on_submit():
+        return redirect(url_for(".home"))  # a forged or stale form goes nowhere it names
+    choice = form.locale.data
+    session[SESSION_KEY] = choice
+    person = current_person()
+    if person is not None:
+        person.locale = choice
+        db_session().commit()
+    return redirect(local_path(request.form.get("next")) or url_for(".home"))
 
 
-def _same_site(target: str | None) -> str | None:
-    """Only return to a path on this site."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+def local_path(target: str | None) -> str | None:
+    """``target`` when it is a path on this site, else None (no open redirect).
 
-
-__all__ = ["LANGUAGES", "navigation", "visible_areas", "home_endpoint"]
+    Browsers drop tabs and newlines and read ``\\`` as ``/``, so ``/\t/evil`` or
+    ``/\\evil`` would leave the site: such targets are refused outright.
+    """
+    if not target or not target.startswith("/"):
+        return None
+    if "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return None
+    return target

@@ -13,6 +13,9 @@ messages) and leaves the host's locale selector in charge.
 from __future__ import annotations
 
 import math
+import os
+import re
+import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -41,8 +44,9 @@ def select_locale() -> str:
 
     person = current_person()
     for choice in (getattr(person, "locale", None), session.get(SESSION_KEY)):
-        if choice in LANGUAGES:
-            return choice
+        language = re.split(r"[-_]", choice or "")[0].lower()  # fr_FR and fr-CA are French
+        if language in LANGUAGES:
+            return language
     return request.accept_languages.best_match(LANGUAGES) or default
 
 
@@ -89,8 +93,11 @@ def compile_catalogs(directory: Path = TRANSLATIONS_DIR) -> list[Path]:
         with po_path.open("rb") as handle:
             catalog = read_po(handle, locale=po_path.parent.parent.name)
         try:
-            with mo_path.open("wb") as handle:
+            # Written aside then renamed: a worker starting meanwhile never reads half a file.
+            fd, temporary = tempfile.mkstemp(dir=mo_path.parent, suffix=".mo.tmp")
+            with os.fdopen(fd, "wb") as handle:
                 write_mo(handle, catalog)
+            os.replace(temporary, mo_path)
         except OSError:
             continue  # a read-only install ships its compiled catalogs
         written.append(mo_path)

@@ -116,8 +116,23 @@ def team_engagement(days: int, today: date) -> pd.DataFrame:
     modules each completed in the period summed over the team, and the scores
     of the period's scored completions (sum, count, and learners having one).
     """
-    start, end = period_bounds(days, today, current_app.config.get("LMS_ROI_TIMEZONE", "UTC"))
+    timezone = current_app.config.get("LMS_ROI_TIMEZONE", "UTC")
+    start, end = period_bounds(days, today, timezone)
     in_period = and_(Completion.completed_at >= start, Completion.completed_at < end)
+    # The other periods HR can pick end today too: the span between two of them is
+    # what one would recover by subtracting their figures, so it is counted here.
+    spans = {}
+    for other in PERIODS:
+        if other != days:
+            other_start, _ = period_bounds(other, today, timezone)
+            low, high = sorted((start, other_start))
+            spans[other] = and_(Completion.completed_at >= low, Completion.completed_at < high)
+    span_columns = []
+    for other, in_span in spans.items():
+        span_columns += [
+            func.sum(case((in_span, 1), else_=0)).label(f"span_{other}"),
+            func.count(case((in_span, Completion.score))).label(f"span_{other}_scored"),
+        ]
     per_learner = (
         select(
             Completion.learner_id,
@@ -126,10 +141,19 @@ def team_engagement(days: int, today: date) -> pd.DataFrame:
             func.count(func.distinct(case((in_period, Completion.module_id)))).label("modules"),
             func.sum(case((in_period, Completion.score))).label("score_sum"),
             func.count(case((in_period, Completion.score))).label("scored"),
+            *span_columns,
         )
         .group_by(Completion.learner_id)
         .subquery()
     )
+    span_counts = []
+    for other in spans:
+        span_counts += [
+            func.sum(case((per_learner.c[f"span_{other}"] > 0, 1), else_=0)).label(f"span_{other}"),
+            func.sum(case((per_learner.c[f"span_{other}_scored"] > 0, 1), else_=0)).label(
+                f"span_{other}_scored"
+            ),
+        ]
     is_learner = exists().where(RoleGrant.learner_id == Learner.id, RoleGrant.role == "learner")
     stmt = (
         select(
@@ -142,6 +166,7 @@ def team_engagement(days: int, today: date) -> pd.DataFrame:
             func.coalesce(func.sum(per_learner.c.score_sum), 0.0).label("score_sum"),
             func.coalesce(func.sum(per_learner.c.scored), 0).label("scored_completions"),
             func.sum(case((per_learner.c.scored > 0, 1), else_=0)).label("scored_learners"),
+            *span_counts,
         )
         .select_from(Learner)
         .outerjoin(Team, Team.id == Learner.team_id)
@@ -150,10 +175,19 @@ def team_engagement(days: int, today: date) -> pd.DataFrame:
         .group_by(Learner.team_id, Team.name)
     )
     raw = frame(stmt)
-    counts = [c for c in RAW_COLUMNS if c not in ("team", "score_sum")]
+    counts = [c for c in raw.columns if c not in ("team", "score_sum")]
     raw[counts] = raw[counts].fillna(0).astype(int)
     raw["score_sum"] = raw["score_sum"].astype(float)
-    return raw
+    learners = [f"span_{other}" for other in spans]
+    scored = [f"span_{other}_scored" for other in spans]
+    raw["span_small"] = _few(raw[learners]).any(axis=1) if learners else False
+    raw["span_score_small"] = _few(raw[scored]).any(axis=1) if scored else False
+    return raw.drop(columns=learners + scored)
+
+
+def _few(counts: pd.DataFrame, min_learners: int = MIN_LEARNERS) -> pd.DataFrame:
+    """Where 1 to ``min_learners - 1`` learners are counted."""
+    return (counts > 0) & (counts < min_learners)
 
 
 def suppress_small_cells(raw: pd.DataFrame, min_learners: int = MIN_LEARNERS) -> EngagementTable:
@@ -179,31 +213,59 @@ def suppress_small_cells(raw: pd.DataFrame, min_learners: int = MIN_LEARNERS) ->
     missing = set(RAW_COLUMNS) - set(raw.columns)
     if missing:
         raise ValueError(f"engagement frame lacks columns {sorted(missing)}")
+    raw = raw.assign(
+        span_small=raw.get("span_small", False), span_score_small=raw.get("span_score_small", False)
+    )
     small_team = raw["learners"] < min_learners
+    few_engaged = (raw["engaged"] > 0) & (raw["engaged"] < min_learners)
+    small_activity = small_team | few_engaged | raw["span_small"].astype(bool)
     scored = raw["scored_learners"]
-    small_score = small_team | ((scored > 0) & (scored < min_learners))
+    small_score = (
+        small_activity
+        | ((scored > 0) & (scored < min_learners))
+        | raw["span_score_small"].astype(bool)
+    )
     rows = [
         _row(
             record,
             counts_hidden="small" if team_small else None,
+            activity_hidden="small" if activity_small else None,
             score_hidden="small" if score_small else None,
         )
-        for record, team_small, score_small in zip(
-            raw.to_dict("records"), small_team, small_score, strict=True
+        for record, team_small, activity_small, score_small in zip(
+            raw.to_dict("records"), small_team, small_activity, small_score, strict=True
         )
     ]
     rows.sort(key=lambda row: (row.team is None, (row.team or "").casefold()))
     totals = {column: raw[column].sum() for column in RAW_COLUMNS if column != "team"}
+    counts_hidden = _complement(totals["learners"], raw["learners"][small_team].sum(), min_learners)
+    # Activity hidden for a few engaged learners or a small span: the total would give
+    # them away unless what is hidden spans at least min_learners engaged learners and
+    # no span had to be hidden.
+    hidden_activity = small_activity & ~small_team
+    activity_hidden = counts_hidden or (
+        "complement"
+        if hidden_activity.any()
+        and (
+            raw["span_small"].astype(bool).any()
+            or raw["engaged"][hidden_activity].sum() < min_learners
+        )
+        else None
+    )
     total = _row(
         {**totals, "team": None},
-        counts_hidden=_complement(
-            totals["learners"], raw["learners"][small_team].sum(), min_learners
-        ),
+        counts_hidden=counts_hidden,
+        activity_hidden=activity_hidden,
         # A small team's hidden average stands for all its learners, scored or not.
-        score_hidden=_complement(
-            totals["scored_learners"],
-            raw["learners"][small_team].sum() + scored[small_score & ~small_team].sum(),
-            min_learners,
+        score_hidden=activity_hidden
+        or (
+            "complement"
+            if raw["span_score_small"].astype(bool).any()
+            else _complement(
+                totals["scored_learners"],
+                raw["learners"][small_team].sum() + scored[small_score & ~small_team].sum(),
+                min_learners,
+            )
         ),
     )
     return EngagementTable(rows=rows, total=total, min_learners=min_learners)
@@ -218,15 +280,25 @@ def _complement(coverage: int, hidden_coverage: int, min_learners: int) -> str |
     return None
 
 
-def _row(record: dict, *, counts_hidden: str | None, score_hidden: str | None) -> EngagementRow:
-    """The cells of one row, hiding the count cells and/or the average score as told."""
+def _row(
+    record: dict,
+    *,
+    counts_hidden: str | None,
+    activity_hidden: str | None,
+    score_hidden: str | None,
+) -> EngagementRow:
+    """The cells of one row, hiding the team's counts, its period's activity, its score."""
     learners = int(record["learners"])
 
     def count(value) -> Cell:
         return Cell(None, counts_hidden) if counts_hidden else Cell(value)
 
+    def activity(value) -> Cell:
+        hidden = counts_hidden or activity_hidden
+        return Cell(None, hidden) if hidden else Cell(value)
+
     def per_learner(value) -> Cell:
-        return count(value / learners if learners else None)
+        return activity(value / learners if learners else None)
 
     scored = int(record["scored_completions"])
     average = float(record["score_sum"]) / scored if scored else None
@@ -234,9 +306,9 @@ def _row(record: dict, *, counts_hidden: str | None, score_hidden: str | None) -
         # pandas reads a missing team name as NaN; the page wants None ("No team").
         team=None if pd.isna(record["team"]) else str(record["team"]),
         active_learners=count(learners),
-        engaged_learners=count(int(record["engaged"])),
+        engaged_learners=activity(int(record["engaged"])),
         engaged_share=per_learner(int(record["engaged"])),
-        completions_period=count(int(record["completions_period"])),
+        completions_period=activity(int(record["completions_period"])),
         completions_all=count(int(record["completions_all"])),
         modules_per_learner=per_learner(int(record["modules_period"])),
         average_score=Cell(None, score_hidden) if score_hidden else Cell(average),

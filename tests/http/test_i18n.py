@@ -75,9 +75,24 @@ def test_the_header_switch_remembers_the_choice_on_the_profile(app, db, client):
         assert db.session.scalar(locale) == "fr"
 
 
-def test_the_switch_works_before_signing_in_and_never_leaves_the_site(client):
-    response = client.post("/roi/language", data={"locale": "fr", "next": "//evil.example/x"})
+@pytest.mark.parametrize(
+    "target", ["//evil.example/x", "/\t/evil.example", "/\\evil.example", "/\n/x", "https://e.x/"]
+)
+def test_the_language_switch_never_leaves_the_site(client, target):
+    response = client.post("/roi/language", data={"locale": "fr", "next": target})
+    assert response.status_code == 302 and response.headers["Location"] == "/roi/"
+
+
+def test_a_forged_language_form_changes_nothing_and_goes_home(database_url, db, app_factory):
+    client = app_factory(database_url, WTF_CSRF_ENABLED=True).test_client()
+    response = client.post("/roi/language", data={"locale": "fr", "next": "/roi/modules"})
     assert response.headers["Location"] == "/roi/"
+    assert '<html lang="en">' in client.get("/roi/login").get_data(as_text=True)
+
+
+def test_the_switch_works_before_signing_in(client):
+    response = client.post("/roi/language", data={"locale": "fr", "next": "/roi/login?x=1"})
+    assert response.headers["Location"] == "/roi/login?x=1"
     page = client.get("/roi/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert '<html lang="fr">' in page
     client.post("/roi/language", data={"locale": "xx"})  # unknown: ignored
@@ -135,3 +150,9 @@ def test_every_page_names_a_favicon_and_the_brand_leads_home(app, db, client):
     with client.get("/roi/static/favicon.svg") as icon:
         assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
         assert icon.get_data(as_text=True).startswith("<svg")
+
+
+def test_a_regional_locale_on_the_profile_picks_its_language(app, db, client):
+    _signed_in(app, db, client, locale="fr_FR")
+    page = client.get("/roi/learning", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="fr">' in page

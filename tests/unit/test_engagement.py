@@ -41,7 +41,7 @@ def values(row) -> list:
 
 
 SMALL = team("Small", 2, engaged=1, period=2, all_=3, modules=2, scores=(80,))
-FIVE = team("Five", 5, engaged=4, period=6, all_=10, modules=5, scores=(60, 70, 80, 90, 75))
+FIVE = team("Five", 5, engaged=5, period=6, all_=10, modules=5, scores=(60, 70, 80, 90, 75))
 SEVEN = team("Seven", 7, engaged=7, period=14, all_=20, modules=14, scores=(90,) * 7)
 
 
@@ -50,7 +50,7 @@ def test_teams_of_2_5_and_7_learners_suppress_only_the_small_one():
     rows = {row.team: row for row in table.rows}
     small, five, seven = rows["Small"], rows["Five"], rows["Seven"]
     assert all(cell == Cell(None, "small") for cell in small.cells())
-    assert values(five) == [5, 4, 0.8, 6, 10, 1.0, 75.0]
+    assert values(five) == [5, 5, 1.0, 6, 10, 1.0, 75.0]
     assert values(seven) == [7, 7, 1.0, 14, 20, 2.0, 90.0]
     assert not five.suppressed and not seven.suppressed
     assert [row.team for row in table.rows] == ["Five", "Seven", "Small"]
@@ -97,7 +97,7 @@ def test_few_scored_learners_hide_the_average_but_not_the_counts():
 def test_without_suppression_the_total_is_exact():
     table = suppress_small_cells(frame(FIVE, SEVEN))
     assert not table.suppressed
-    assert values(table.total)[:6] == [12, 11, 11 / 12, 20, 30, 19 / 12]
+    assert values(table.total)[:6] == [12, 12, 1.0, 20, 30, 19 / 12]
     assert table.total.average_score.value == pytest.approx((375 + 630) / 12)
 
 
@@ -158,3 +158,40 @@ def test_team_engagement_aggregates_active_learners_per_team(ctx):
     nomads = raw[raw["team"].isna()].iloc[0]
     assert (nomads.learners, nomads.engaged, nomads.score_sum) == (1, 1, 50)
     assert team_engagement(365, today).set_index("team").loc["Content"].engaged == 2
+
+
+def test_a_few_engaged_learners_hide_the_period_activity_not_the_team_size():
+    # 9 learners, 2 of them active lately: their completions would describe 2 people.
+    few = team("Few", 9, engaged=2, period=3, all_=12, modules=3, scores=(70, 90))
+    rows = {row.team: row for row in suppress_small_cells(frame(few, SEVEN)).rows}
+    assert values(rows["Few"])[0] == 9 and values(rows["Few"])[4] == 12
+    hidden = [rows["Few"].engaged_learners, rows["Few"].engaged_share,
+              rows["Few"].completions_period, rows["Few"].modules_per_learner,
+              rows["Few"].average_score]  # fmt: skip
+    assert all(cell == Cell(None, "small") for cell in hidden)
+    # 2 hidden engaged learners: the total's activity would give them away.
+    total = suppress_small_cells(frame(few, SEVEN)).total
+    assert total.active_learners == Cell(16)
+    assert total.completions_period == Cell(None, "complement")
+
+
+def test_a_small_span_between_two_periods_hides_what_subtracting_them_would_reveal():
+    # 30 days: 6 completions by 6 learners; the year adds one learner's completion.
+    # Showing both would give that learner's score by subtraction: the period's
+    # activity and score are hidden (the page of each period applies the same rule).
+    recent = {**team("Content", 6, engaged=6, period=6, all_=7, modules=6,
+                     scores=(60, 70, 80, 90, 100, 100)), "span_small": True,
+              "span_score_small": True}  # fmt: skip
+    table = suppress_small_cells(pd.DataFrame([recent]))
+    row = table.rows[0]
+    assert row.active_learners == Cell(6) and row.completions_all == Cell(7)
+    assert row.completions_period == Cell(None, "small")
+    assert row.average_score == Cell(None, "small")
+    assert table.total.completions_period == Cell(None, "complement")
+
+
+def test_a_small_scored_span_hides_only_the_score():
+    scored_span = {**SEVEN, "span_small": False, "span_score_small": True}
+    row = suppress_small_cells(pd.DataFrame([scored_span])).rows[0]
+    assert values(row)[:6] == [7, 7, 1.0, 14, 20, 2.0]
+    assert row.average_score == Cell(None, "small")
