@@ -365,11 +365,12 @@ def _write_postgresql(data: ScaleData, conninfo: str, chunk: int = 250_000) -> N
         with connection.cursor() as cursor:
             for name, df in data.tables.items():
                 columns = ", ".join(df.columns)
-                with cursor.copy(f"COPY {name} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+                sql = f"COPY {name} ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')"
+                with cursor.copy(sql) as copy:
                     for start in range(0, len(df), chunk):
                         buffer = io.StringIO()
                         _csv_frame(df.iloc[start : start + chunk]).to_csv(
-                            buffer, header=False, index=False
+                            buffer, header=False, index=False, na_rep="\\N"
                         )
                         copy.write(buffer.getvalue())
                 # Explicit ids were written: move the id sequence past them.

@@ -15,6 +15,7 @@ from lms_roi.policy import current_person, policy
 from lms_roi.services import people
 
 from .forms import NewPersonForm, PersonForm
+from .paging import page_and_pages
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -24,7 +25,6 @@ admin = Blueprint("admin", __name__, url_prefix="/admin")
 def people_list():
     query = request.args.get("q", "").strip()
     role = request.args.get("role", "")
-    page = max(request.args.get("page", 1, type=int), 1)
     size = current_app.config["LMS_ROI_PAGE_SIZE"]
     stmt = select(Learner)
     if query:
@@ -42,6 +42,7 @@ def people_list():
         )
     db = session()
     total = db.scalar(select(func.count()).select_from(stmt.subquery()))
+    page, pages = page_and_pages(total, size)
     rows = db.scalars(
         stmt.order_by(Learner.display_name, Learner.id).offset((page - 1) * size).limit(size)
     ).all()
@@ -50,7 +51,7 @@ def people_list():
         people=rows,
         total=total,
         page=page,
-        pages=max((total + size - 1) // size, 1),
+        pages=pages,
         q=query,
         role=role,
         roles=ROLES,

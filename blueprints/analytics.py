@@ -28,7 +28,7 @@ from lms_roi.i18n import percent
 from lms_roi.labels import label
 from lms_roi.models import CostItem, Module, Program
 from lms_roi.policy import current_person, policy
-from lms_roi.schemas import RoiQueryIn
+from lms_roi.schemas import RoiQueryIn, first_error
 from lms_roi.services.audit import record_audit
 from lms_roi.services.costs import add_cost_item, delete_cost_item
 
@@ -51,13 +51,13 @@ def _query(args=None) -> dict:
     try:
         return RoiQueryIn().load(request.args if args is None else args)
     except ValidationError as error:
-        field, messages = next(iter(error.normalized_messages().items()))
+        path, message = first_error(error)
+        if path:
+            message = _("%(field)s: %(message)s", field=".".join(path), message=message)
         abort(
             Response(
                 render_template(
-                    "lms_roi/error.html",
-                    title=_("Invalid report settings"),
-                    message=_("%(field)s: %(message)s", field=field, message=messages[0]),
+                    "lms_roi/error.html", title=_("Invalid report settings"), message=message
                 ),
                 status=400,
             )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate
 from werkzeug.exceptions import HTTPException
 
 from lms_roi.analytics import RoiParams, roi_report
@@ -20,7 +20,7 @@ from lms_roi.db import session
 from lms_roi.errors import DomainError
 from lms_roi.importers import IMPORTERS, ImportRejected, import_file, import_records
 from lms_roi.policy import PUBLIC, current_person, policy
-from lms_roi.schemas import EventStudyQueryIn, RoiQueryIn
+from lms_roi.schemas import EventStudyQueryIn, LocalizedSchema, RoiQueryIn, first_error
 from lms_roi.services.audit import record_audit
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -28,7 +28,7 @@ api = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_BATCH = 50_000
 
 
-class KpiValuesIn(Schema):
+class KpiValuesIn(LocalizedSchema):
     """Body of ``POST /kpi-values``: ``{"values": [...], "dry_run": false}``."""
 
     values = fields.List(
@@ -43,14 +43,10 @@ def error(status: int, code: str, message: str, field: str | None = None, **extr
 
 @api.errorhandler(ValidationError)
 def invalid_input(exc: ValidationError):
-    field_name, messages = next(iter(exc.normalized_messages().items()))
-    message = messages[0] if isinstance(messages, list) else str(messages)
-    return error(
-        400,
-        "invalid_input",
-        _("%(field)s: %(message)s", field=field_name, message=message),
-        field_name,
-    )
+    path, message = first_error(exc)
+    if path:
+        message = _("%(field)s: %(message)s", field=".".join(path), message=message)
+    return error(400, "invalid_input", message, path[0] if path else None)
 
 
 @api.errorhandler(DomainError)
@@ -192,16 +188,18 @@ def import_create(kind: str):
 
 
 def _import(run, dry_run: bool):
-    """Run an import; commit it, or roll back a rejected file or a dry run."""
+    """Run an import and commit it; a rejected file is rolled back.
+
+    A dry run already rolled back its own savepoint (see ``run_import``): nothing to undo.
+    """
     db = session()
     try:
         result = run()
     except ImportRejected as rejected:
-        db.rollback()
+        if not dry_run:
+            db.rollback()
         return _rejected(rejected)
-    if dry_run:
-        db.rollback()
-    else:
+    if not dry_run:
         db.commit()
     return jsonify(_result(result)), 200 if dry_run else 201
 

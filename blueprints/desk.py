@@ -36,6 +36,7 @@ from lms_roi.policy import current_person, policy
 from lms_roi.services import import_desk, kpi_catalog
 
 from .forms import ConfirmImportForm, ImportUploadForm, KpiForm, NewKpiForm
+from .paging import page_and_pages
 
 desk = Blueprint("desk", __name__, url_prefix="/data")
 
@@ -101,13 +102,12 @@ def upload():
         return _home_page(form, 422)
     kind, person = form.kind.data, current_person()
     uploader_id = person.id
-    db = session()
     try:
+        # A dry run rolls back its own savepoint: the preview never writes, not even its
+        # ImportBatch, and leaves the rest of the request's transaction alone.
         result = import_file(kind, content, filename, dry_run=True, actor=person)
     except ImportRejected as rejected:
         return _rejected_page(kind, filename, rejected)
-    finally:
-        db.rollback()  # the preview never writes, not even its ImportBatch
     staged = import_desk.stage_upload(
         content, kind=kind, filename=filename, uploader_id=uploader_id
     )
@@ -250,9 +250,9 @@ def _kpi_page(form: KpiForm, kpi: Kpi | None):
 def _home_page(form: ImportUploadForm, status: int = 200):
     form.kind.choices = _kind_choices()
     size = current_app.config["LMS_ROI_PAGE_SIZE"]
-    page = max(request.args.get("page", 1, type=int), 1)
     db = session()
     total = db.scalar(select(func.count(ImportBatch.id)))
+    page, pages = page_and_pages(total, size)
     batches = db.execute(
         select(ImportBatch, Learner.display_name)
         .outerjoin(Learner, Learner.id == ImportBatch.actor_id)
@@ -272,7 +272,7 @@ def _home_page(form: ImportUploadForm, status: int = 200):
         batches=batches,
         total=total,
         page=page,
-        pages=max((total + size - 1) // size, 1),
+        pages=pages,
         when=_local_time,
         max_mb=number(import_desk.upload_max_bytes() / 1024 / 1024),
     ), status

@@ -13,6 +13,7 @@ import json
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from lms_roi.analytics.levels import LEVEL_COLUMNS
 from lms_roi.analytics.pooled import pooled_text
@@ -66,21 +67,51 @@ def safe_cell(value):
     return value
 
 
-def kpi_summary(kpis: list[dict]) -> str:
+def kpi_summary(kpis: list[dict], *, labels: bool = False) -> str:
     """``key: effect [ci_low, ci_high] isolation`` per KPI, separated by ``; ``.
 
-    A data cell: numbers keep full precision (``repr`` of the float).
+    A data cell: numbers keep full precision (``repr`` of the float). With
+    ``labels`` (web exports) a missing effect reads in the person's language.
     """
+    missing = _("n/a") if labels else "n/a"
     parts = []
     for k in kpis:
-        effect = "n/a" if k["effect"] is None else f"{k['effect']:+}"
+        effect = missing if k["effect"] is None else f"{k['effect']:+}"
         ci = "" if k["ci_low"] is None else f" [{k['ci_low']}, {k['ci_high']}]"
         parts.append(f"{k['kpi']}: {effect}{ci} {k['isolation']} (n={k['n_treated']})")
     return "; ".join(parts)
 
 
-def flatten(report) -> tuple[list[str], list[list]]:
-    """Headers and rows of a :class:`~lms_roi.analytics.RoiReport`, levels 1-3 included."""
+def pooled_summary(pooled: list[dict], *, labels: bool = False) -> str:
+    """A method's pooled effects as one data cell (full precision, like :func:`kpi_summary`).
+
+    Without ``labels`` exactly :func:`~lms_roi.analytics.pooled.pooled_text` (the CLI and
+    machine exports); with them the module counts read in the person's language.
+    """
+    if not labels:
+        return pooled_text(pooled)
+    parts = []
+    for p in pooled:
+        effect = f"{p['kpi']}: {p['effect']:+}"
+        if p["ci_low"] is not None:
+            effect += f" [{p['ci_low']}, {p['ci_high']}]"
+        parts.append(
+            ngettext(
+                "%(effect)s (%(num)d module)",
+                "%(effect)s (%(num)d modules)",
+                p["n_modules"],
+                effect=effect,
+            )
+        )
+    return "; ".join(parts)
+
+
+def flatten(report, *, labels: bool = False) -> tuple[list[str], list[list]]:
+    """Headers and rows of a :class:`~lms_roi.analytics.RoiReport`, levels 1-3 included.
+
+    ``labels``: the few words inside cells (``n/a``, module counts) in the person's
+    language, for the web exports; the values themselves never change.
+    """
     if not report.rows:
         return [], []
     keys = list(report.rows[0])
@@ -90,23 +121,28 @@ def flatten(report) -> tuple[list[str], list[list]]:
     if report.levels:
         headers += LEVEL_COLUMNS + [k for k in report.levels[0] if k not in LEVEL_COLUMNS]
     table = []
-    for row, levels in zip(report.rows, report.levels or [{}] * len(report.rows), strict=True):
+    pooled = report.pooled or [None] * len(report.rows)  # by method: same order as the rows
+    for row, levels, effects in zip(
+        report.rows, report.levels or [{}] * len(report.rows), pooled, strict=True
+    ):
         values = dict(row)
         if "n_completions" in keys:
             n = row["n_completions"]
             values["cost_per_completion"] = row["cost"] / n if n else None
-        values["kpis"] = kpi_summary(row["kpis"]) if "kpis" in row else None
+        values["kpis"] = kpi_summary(row["kpis"], labels=labels) if "kpis" in row else None
         for name in ("flags", "modules"):
             if name in values:
                 values[name] = ", ".join(values[name])
         values.update(levels)
+        if labels and effects is not None and "l4_effects" in values:
+            values["l4_effects"] = pooled_summary(effects, labels=True)
         table.append([values.get(h) for h in headers])
     return headers, table
 
 
 def to_csv(report, *, labels: bool = False) -> str:
     """The report as CSV; ``labels`` writes translated headers instead of column names."""
-    headers, rows = flatten(report)
+    headers, rows = flatten(report, labels=labels)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header_labels(headers) if labels else headers)
@@ -119,7 +155,7 @@ def to_xlsx(report, *, labels: bool = False) -> bytes:
     """The report and its method notes as a workbook; ``labels`` as in :func:`to_csv`."""
     from openpyxl import Workbook
 
-    headers, rows = flatten(report)
+    headers, rows = flatten(report, labels=labels)
     workbook = Workbook()
     sheet = workbook.active
     if labels:

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
+from lms_roi.i18n import number
 from lms_roi.labels import N_
 
 from .effects import RoiParams
@@ -256,11 +258,14 @@ def _add_evidence(
         ]
         n_good = int(significant.sum())
         rec.reasons.append(
-            _(
-                "%(good)s of %(total)s past module(s) on this subject improved it "
+            ngettext(
+                "%(good)s of %(total)s past module on this subject improved it "
                 "beyond doubt (95 %% CI above 0)",
-                good=n_good,
-                total=len(rows),
+                "%(good)s of %(total)s past modules on this subject improved it "
+                "beyond doubt (95 %% CI above 0)",
+                len(rows),
+                good=number(n_good),
+                total=number(len(rows)),
             )
         )
 

@@ -138,8 +138,9 @@ def run_import(
     """Validate the whole file, then write it in the current transaction.
 
     Raises :class:`ImportRejected` listing every problem when any row is bad;
-    then nothing has been written. The caller commits, or rolls back for a
-    dry run (which validates and counts exactly like a real run).
+    then nothing has been written. The caller commits a real run. A dry run
+    validates and counts exactly like a real run, inside a savepoint that is
+    rolled back before returning: it leaves the caller's transaction as it found it.
     """
     table = read_table(content, filename)
     return import_table(
@@ -185,15 +186,23 @@ def import_table(
         actor_label=actor_label or (actor.external_id if actor else "cli"),
     )
     db = session()
-    db.add(batch)
-    db.flush()
-    counts = importer.apply(records, batch)
-    batch.inserted, batch.updated, batch.unchanged = (
-        counts.inserted,
-        counts.updated,
-        counts.unchanged,
-    )
-    db.flush()
+    # A dry run writes inside a savepoint and rolls back only that, so whatever else the
+    # caller's transaction holds (a host application's pending changes) stays as it was.
+    savepoint = db.begin_nested() if dry_run else None
+    try:
+        db.add(batch)
+        db.flush()
+        counts = importer.apply(records, batch)
+        batch.inserted, batch.updated, batch.unchanged = (
+            counts.inserted,
+            counts.updated,
+            counts.unchanged,
+        )
+        db.flush()
+        batch_id = None if dry_run else batch.id
+    finally:
+        if savepoint is not None:
+            savepoint.rollback()
     return ImportResult(
         importer.kind,
         filename,
@@ -202,7 +211,7 @@ def import_table(
         counts.updated,
         counts.unchanged,
         dry_run,
-        batch.id,
+        batch_id,
     )
 
 

@@ -221,7 +221,10 @@ class KpiValueImporter(Importer):
         if updates:
             db.execute(update(KpiValue), updates)
         counts.inserted, counts.updated = len(inserts), len(updates)
-        signals.kpis_imported.send(current_app._get_current_object(), batch=batch, counts=counts)
+        if not batch.dry_run:  # a dry run imported nothing a subscriber should act on
+            signals.kpis_imported.send(
+                current_app._get_current_object(), batch=batch, counts=counts
+            )
         return counts
 
 

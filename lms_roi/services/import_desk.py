@@ -28,7 +28,7 @@ DEFAULT_TTL_SECONDS = 3600
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
 #: ``secrets.token_urlsafe(32)``: 43 URL-safe characters; anything else never reaches the disk.
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")  # always used with fullmatch (no trailing "\n")
 
 #: The order reference data must arrive in (each kind refers to the ones before it).
 IMPORT_ORDER = ("kpi-definitions", "learners", "modules", "completions", "kpi-values")
@@ -204,7 +204,7 @@ def claim_upload(token: str, uploader_id: int) -> tuple[StagedUpload, bytes]:
 
 def discard_upload(token: str) -> None:
     """Remove a staged file and its metadata (claimed or not)."""
-    if not TOKEN_RE.match(token or ""):
+    if not TOKEN_RE.fullmatch(token or ""):
         return
     folder = upload_folder()
     for path in (folder / token, folder / f"{token}.json", folder / f"{token}.claimed"):
@@ -221,7 +221,7 @@ def purge_expired(now: float | None = None) -> int:
     for path in folder.iterdir():
         token = path.name.split(".", 1)[0]
         try:
-            if TOKEN_RE.match(token) and path.stat().st_mtime < limit:
+            if TOKEN_RE.fullmatch(token) and path.stat().st_mtime < limit:
                 stale.add(token)
         except FileNotFoundError:
             continue  # removed meanwhile by another request
@@ -231,7 +231,7 @@ def purge_expired(now: float | None = None) -> int:
 
 
 def _read(token: str) -> StagedUpload | None:
-    if not TOKEN_RE.match(token or ""):
+    if not TOKEN_RE.fullmatch(token or ""):
         return None
     try:
         data = json.loads((upload_folder() / f"{token}.json").read_text())

@@ -43,6 +43,15 @@ def test_list_paginates(app, db, client):
         assert "Page 1 of 2" in first
         second = client.get("/roi/admin/people?page=2").get_data(as_text=True)
         assert "Root Admin" in second and "Ana Lima" not in second
+        # A page past the end (even beyond any integer a database stores) is the last one.
+        for query in ("99999999999999999999999", "3"):
+            response = client.get(f"/roi/admin/people?page={query}")
+            assert response.status_code == 200, query
+            page = response.get_data(as_text=True)
+            assert "Page 2 of 2" in page and "Root Admin" in page, query
+        for query in ("-5", "abc", ""):
+            page = client.get(f"/roi/admin/people?page={query}").get_data(as_text=True)
+            assert "Page 1 of 2" in page and "Ana Lima" in page, query
     finally:
         app.config["LMS_ROI_PAGE_SIZE"] = 25
 

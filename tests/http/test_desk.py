@@ -10,15 +10,27 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from flask import request, request_started, template_rendered
 from openpyxl import Workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from conftest import login, run_import, write_file
 from factories import make_kpi, make_kpi_value, make_person
+from lms_roi.db import session
 from lms_roi.importers import IMPORTERS
-from lms_roi.models import AuditLog, Completion, ImportBatch, Kpi, KpiValue, Learner, Module
+from lms_roi.models import (
+    AuditLog,
+    Completion,
+    ImportBatch,
+    Kpi,
+    KpiValue,
+    Learner,
+    Module,
+    Team,
+)
+from lms_roi.services import import_desk
 
 ORDER = ("kpi-definitions", "learners", "modules", "completions", "kpi-values")
 
@@ -180,6 +192,29 @@ def test_a_good_file_is_previewed_then_imported_on_confirmation(
     assert f"{kind}.csv" in history and "Ada Analyst" in history and "imported" in history
 
 
+def test_the_preview_leaves_the_rest_of_the_request_transaction_alone(app, db, client, analyst):
+    """In plugin mode a host may hold changes in the same session: the preview keeps them."""
+    seen = {}
+
+    def host_change(sender, **extra):
+        if request.path == "/roi/data/upload":
+            seen["team"] = Team(slug="host-team", name="Added by the host")
+            session().add(seen["team"])
+
+    def on_render(sender, template, context, **extra):
+        if template.name == "lms_roi/desk/preview.html":
+            seen["kept"] = seen["team"] in session() and inspect(seen["team"]).persistent
+
+    with (
+        request_started.connected_to(host_change, app),
+        template_rendered.connected_to(on_render, app),
+    ):
+        preview = _upload(client, "kpi-definitions", _dedent(GOOD["kpi-definitions"]), "k.csv")
+    assert preview.status_code == 200 and "k.csv" in _text(preview)
+    assert seen["kept"] is True
+    assert _count(app, db, Kpi) == 0 and _count(app, db, ImportBatch) == 0
+
+
 def test_the_same_file_again_previews_as_unchanged(app, db, client, analyst):
     content = _dedent(GOOD["kpi-definitions"])
     _confirm(client, _token(_upload(client, "kpi-definitions", content, "kpis.csv")))
@@ -274,6 +309,30 @@ def test_a_made_up_token_is_refused(app, db, client, analyst):
         if response.status_code == 200:
             assert "This upload is no longer available" in _text(response)
     assert _count(app, db, ImportBatch) == 0
+
+
+def test_a_token_with_a_trailing_newline_is_not_a_token(app, db, client, analyst):
+    token = _token(_upload(client, "kpi-definitions", _dedent(GOOD["kpi-definitions"]), "k.csv"))
+    folder = Path(app.instance_path) / "uploads"
+    forged = folder / f"{token}\n"
+    # Files under the name "<token>\n": a check with ``^...$`` would let that name through.
+    forged.write_bytes((folder / token).read_bytes())
+    forged.with_name(f"{token}\n.json").write_bytes((folder / f"{token}.json").read_bytes())
+    try:
+        refused = _confirm(client, f"{token}%0A")
+        assert refused.status_code in (200, 404)
+        assert _count(app, db, Kpi) == 0
+        with app.app_context():
+            with pytest.raises(import_desk.UploadUnavailable):
+                import_desk.claim_upload(f"{token}\n", analyst)
+            import_desk.discard_upload(f"{token}\n")  # not a token: nothing is touched
+        assert forged.exists()
+    finally:
+        forged.unlink()
+        forged.with_name(f"{token}\n.json").unlink()
+    # The real token still works.
+    assert "k.csv imported" in _text(_confirm(client, token))
+    assert _count(app, db, Kpi) == 2
 
 
 def test_an_expired_upload_cannot_be_confirmed(app, db, client, analyst, monkeypatch):
@@ -380,6 +439,19 @@ def test_home_links_templates_and_catalog_and_paginates_history(app, db, client,
     assert "command line" in page and "Page 1 of 2" in page
     second = _text(client.get("/roi/data/?page=2"))
     assert "file-01.csv" in second and "file-00.csv" in second and "file-26.csv" not in second
+    # Past the end (however far) shows the last page; anything else the first.
+    for query, shown in (
+        ("99999999999999999999999", "Page 2 of 2"),
+        ("3", "Page 2 of 2"),
+        ("-1", "Page 1 of 2"),
+        ("0", "Page 1 of 2"),
+        ("abc", "Page 1 of 2"),
+        ("1e9", "Page 1 of 2"),
+    ):
+        response = client.get(f"/roi/data/?page={query}")
+        assert response.status_code == 200, query
+        assert shown in _text(response), query
+    assert "file-00.csv" in _text(client.get("/roi/data/?page=99999999999999999999999"))
 
 
 # -- KPI catalog ------------------------------------------------------------------------

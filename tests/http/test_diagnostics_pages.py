@@ -154,6 +154,22 @@ def test_planner_answers(analyst, effect, lang, answer):
     assert f'value="{effect}"' in page  # the number typed stays in the field
 
 
+def test_planner_writes_large_counts_the_locale_way(analyst):
+    # Just above the floor of 1.914, thousands of completers are needed.
+    counts = {}
+    for lang, pattern in (
+        ("en", r"(\d{1,3}(?:,\d{3})+) completers are needed to detect 1.915 per learner"),
+        ("fr", r"Il faut (\d{1,3}(?:\u202f\d{3})+) apprenants ayant terminé le module"),
+    ):
+        page = analyst.get(
+            f"{PAGE}?plan=leads&effect=1.915", headers=FR if lang == "fr" else {}
+        ).get_data(as_text=True)
+        found = re.search(pattern, page)
+        assert found, (lang, _text(page))
+        counts[lang] = int(re.sub(r"\D", "", found.group(1)))
+    assert counts["en"] == counts["fr"] > 1000
+
+
 def test_planner_keeps_the_report_settings(analyst):
     page = analyst.get(f"{PAGE}?lag_days=0&plan=leads&effect=3").get_data(as_text=True)
     assert '<input type="hidden" name="lag_days" value="0">' in page

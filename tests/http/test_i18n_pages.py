@@ -12,12 +12,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from babel.numbers import format_currency, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent
 from openpyxl import load_workbook
 
 from conftest import login
 from factories import make_completion, make_kpi, make_kpi_value, make_module, make_person
-from lms_roi.models import CostItem, Learner
+from lms_roi.models import CostItem, Learner, Module, ModuleKpi
 from lms_roi.services.tokens import issue_api_token
 
 DONE = datetime(2026, 4, 15, 10, tzinfo=UTC)
@@ -116,7 +116,44 @@ def test_analyst_pages_are_french_with_one_h1_each(analyst):
 def test_an_invalid_setting_is_explained_in_french(analyst):
     response = analyst.get("/roi/analytics/?post_days=0", headers=FR)
     assert response.status_code == 400
-    assert "Paramètres du rapport invalides" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Paramètres du rapport invalides" in page
+    # The detail too, with the bound written the French way (3 650).
+    limit = format_decimal(3650, locale="fr")
+    assert f"post_days : saisissez une valeur de 1 à {limit}" in page
+    assert "Must be greater" not in page
+
+
+@pytest.mark.parametrize(
+    ("query", "french", "english"),
+    [
+        (
+            "post_days=abc",
+            "post_days : saisissez un nombre entier",
+            "post_days: enter a whole number",
+        ),
+        (
+            "planet=mars",
+            "planet : paramètre inconnu : retirez-le ou vérifiez son orthographe",
+            "planet: unknown parameter: remove it or check its spelling",
+        ),
+        (
+            "by=planet",
+            "by : choisissez parmi : module, learner, method, program, version, team",
+            "by: choose one of: module, learner, method, program, version, team",
+        ),
+        ("exclude_outliers=perhaps", "exclude_outliers : indiquez true ou false", None),
+    ],
+)
+def test_marshmallow_errors_on_pages_follow_the_locale(analyst, query, french, english):
+    response = analyst.get(f"/roi/analytics/?{query}", headers=FR)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert french in page
+    for marshmallow_own in ("Not a valid", "Unknown field", "Must be one of"):
+        assert marshmallow_own not in page
+    if english:
+        assert english in analyst.get(f"/roi/analytics/?{query}").get_data(as_text=True)
 
 
 def test_csv_and_xlsx_headers_follow_the_person_locale(app, db, analyst):
@@ -138,6 +175,27 @@ def test_csv_and_xlsx_headers_follow_the_person_locale(app, db, analyst):
     assert [c.value for c in sheet["A"]][1:] == ["in_person", "online", "blended", "micro_learning"]
     notes = " ".join(c.value for c in workbook["Notes de méthode"]["A"])
     assert "différence de différences" in notes
+
+
+def test_words_inside_web_export_cells_follow_the_locale(app, db, analyst):
+    with app.app_context():
+        module = db.session.query(Module).one()
+        csat = make_kpi("csat")  # linked, but no value yet: no effect
+        db.session.add(ModuleKpi(module_id=module.id, kpi_id=csat.id, weight=1.0))
+        db.session.commit()
+    french = analyst.get("/roi/analytics/export.csv", headers=FR).get_data(as_text=True)
+    english = analyst.get("/roi/analytics/export.csv").get_data(as_text=True)
+    assert "qualified_leads: +5.0 [5.0, 5.0] control_group (n=6); csat: n.d. none (n=0)" in french
+    assert "n/a" not in french
+    assert "csat: n/a none (n=0)" in english
+    workbook = load_workbook(
+        io.BytesIO(analyst.get("/roi/analytics/export.xlsx?by=method", headers=FR).data)
+    )
+    sheet = workbook["ROI par méthode"]
+    column = [c.value for c in sheet[1]].index("Effets N4 par KPI (regroupés)")
+    assert (
+        sheet.cell(row=3, column=column + 1).value == "qualified_leads: +5.0 [5.0, 5.0] (1 module)"
+    )
 
 
 @pytest.fixture
@@ -216,6 +274,58 @@ def test_api_file_and_http_errors_in_french(client, token):
     unauthenticated = client.get("/roi/api/v1/reports/roi", headers=FR)
     assert unauthenticated.json["code"] == "unauthenticated"
     assert unauthenticated.json["message"].startswith("envoyez un jeton d'API valide")
+
+
+@pytest.mark.parametrize(
+    ("request_args", "field", "french", "english"),
+    [
+        (
+            ("get", "/roi/api/v1/reports/roi?lag_days=abc", None),
+            "lag_days",
+            "lag_days : saisissez un nombre entier",
+            "lag_days: enter a whole number",
+        ),
+        (
+            ("get", "/roi/api/v1/reports/event-study?periods_after=1", None),
+            "module",
+            "module : ce paramètre est obligatoire",
+            "module: this parameter is required",
+        ),
+        (
+            ("post", "/roi/api/v1/kpi-values", {"values": []}),
+            "values",
+            f"values : indiquez de 1 à {format_decimal(50000, locale='fr')} éléments",
+            "values: give from 1 to 50,000 items",
+        ),
+        (
+            ("post", "/roi/api/v1/kpi-values", {"values": [7]}),
+            "values",
+            "values.0 : indiquez un objet de valeurs nommées",
+            "values.0: give an object of named values",
+        ),
+        (
+            ("post", "/roi/api/v1/kpi-values", {"values": [{}], "dry": True}),
+            "dry",
+            "dry : paramètre inconnu : retirez-le ou vérifiez son orthographe",
+            "dry: unknown parameter: remove it or check its spelling",
+        ),
+        (
+            ("post", "/roi/api/v1/kpi-values", {"values": [{}], "dry_run": "maybe"}),
+            "dry_run",
+            "dry_run : indiquez true ou false",
+            "dry_run: enter true or false",
+        ),
+    ],
+)
+def test_api_input_errors_follow_accept_language(
+    client, token, request_args, field, french, english
+):
+    method, url, body = request_args
+    auth = {"Authorization": f"Bearer {token}"}
+    for headers, message in (({**auth, **FR}, french), (auth, english)):
+        response = getattr(client, method)(url, json=body, headers=headers)
+        assert response.status_code == 400
+        assert response.json == {"code": "invalid_input", "field": field, "message": message}
 
 
 def test_admin_pages_and_form_errors_in_french(app, db, client):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import event
+from sqlalchemy import event, insert
 
 from conftest import login
 from factories import (
@@ -16,6 +16,7 @@ from factories import (
     make_session,
     make_team,
 )
+from lms_roi.models import TutoringSession
 from lms_roi.services.mentees import active_mentees, organisation_today
 
 
@@ -90,6 +91,29 @@ def test_tutor_sees_exactly_their_active_mentees_with_their_figures(app, db, cli
         and "No session yet" in bea_row
     )
     assert '<span class="figure">2</span> active mentees' in page
+
+
+def test_counts_are_written_the_locale_way(app, db, client):
+    with app.app_context():
+        today = organisation_today()
+        tutor = make_person("tutor@example.com", roles=("tutor",))
+        ana = make_person("ana@example.com", name="Ana Active")
+        pair = make_pair(tutor, ana, starts_on=today - timedelta(days=2000))
+        db.session.execute(
+            insert(TutoringSession),
+            [
+                {"pair_id": pair.id, "held_on": today - timedelta(days=i), "minutes": 30}
+                for i in range(1234)
+            ],
+        )
+        db.session.commit()
+    login(client, "tutor@example.com")
+    french = client.get("/roi/tutor/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    cells = [cell.split("<")[0] for cell in row_of(french, "Ana Active").split('"num">')[1:]]
+    assert cells[2:] == ["1\u202f234", "37\u202f020"]  # sessions, minutes
+    assert '<span class="figure">1\u202f234</span>' in french
+    english = client.get("/roi/tutor/").get_data(as_text=True)
+    assert '<span class="figure">1,234</span> sessions logged' in english
 
 
 def test_other_tutor_sees_only_their_mentee(app, db, client):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from flask_babel import force_locale
+
 from conftest import login
 from factories import make_completion, make_kpi, make_kpi_value, make_module, make_person
 from lms_roi.analytics.recommender import categories_for, recommend_kpis
@@ -49,7 +51,10 @@ def test_measured_effects_of_similarly_tagged_modules_refine_the_ranking(ctx):
     assert [r.kpi for r in recs][:2] == ["qualified_leads", "revenue"]
     top = recs[0]
     assert top.evidence[0].module == "prospecting" and top.evidence[0].effect == 3.0
-    assert "1 of 1 past module(s) on this subject improved it" in top.reasons[-1]
+    assert "1 of 1 past module on this subject improved it" in top.reasons[-1]
+    with force_locale("fr"):  # one sentence per plural form, in the person's language
+        french = recommend_kpis("sales training")[0].reasons[-1]
+    assert "1 sur 1 module passé sur ce sujet l'a amélioré sans aucun doute" in french
 
 
 def test_recommend_page(app, db, client):
