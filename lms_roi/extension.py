@@ -44,6 +44,8 @@ class LmsRoi:
             db=db, url_prefix=prefix.rstrip("/"), standalone=self._standalone
         )
         init_i18n(app)
+        # Every write that reports read gives the data a new version (report cache).
+        import lms_roi.analytics.cache  # noqa: F401
         register_blueprints(app, prefix)
         register_commands(app)
 

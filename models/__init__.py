@@ -34,10 +34,12 @@ from .outcomes import CostItem, ImportBatch, Kpi, KpiValue, ModuleKpi, Objective
 from .people import Account, Learner, RoleGrant, Team
 from .progress import Completion, ModuleProgress
 from .tutoring import TutoringPair, TutoringSession
+from .versioning import DataVersion
 
 __all__ = [
     "Account",
     "ApiToken",
+    "DataVersion",
     "Attempt",
     "AttemptAnswer",
     "AuditLog",

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import select
 
+from lms_roi.i18n import current_locale
 from lms_roi.models import Program, ProgramModule, Team
 
 from . import levels as lv
+from .cache import cached
 from .effects import RoiParams
 from .estimate import Estimates, RoiInputs, estimate
 from .loader import frame
@@ -49,6 +51,12 @@ def roi_reports(bys: list[str], params: RoiParams | None = None) -> dict[str, Ro
     if unknown:
         raise ValueError(f"unknown report {unknown[0]!r}; use one of {', '.join(REPORTS)}")
     params = params or RoiParams()
+    # Notes are worded in the reader's language: it is part of what is cached.
+    key = ("roi_reports", tuple(bys), params, current_locale())
+    return dict(cached(key, lambda: _compute_reports(bys, params)))
+
+
+def _compute_reports(bys: list[str], params: RoiParams) -> dict[str, RoiReport]:
     inputs = RoiInputs.load()
     levels, enrolled = lv.learner_levels(), lv.enrolled_learners()
     estimates: dict[bool, Estimates] = {}

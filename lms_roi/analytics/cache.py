@@ -1,0 +1,106 @@
+"""Reports cached by data version: a repeated request with unchanged data is answered at once.
+
+Every write that reports read replaces the token of :class:`~lms_roi.models.DataVersion`
+in its own transaction — whatever the path (web, API, import, CLI, a host's code),
+because the bump hangs on the ORM session's events, not on each service. A report
+is cached under the token read before computing it; a new token means a miss, so
+a cached report is never stale. Cost on the write path: one single-row UPDATE per
+flush or bulk statement touching a report table, nothing else.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from sqlalchemy import event, insert, select, update
+from sqlalchemy.orm import Session
+
+from lms_roi.db import session as db_session
+from lms_roi.models import DataVersion
+
+#: Tables whose changes never move a report: bookkeeping, credentials, the version itself.
+UNVERSIONED_TABLES = frozenset(
+    {
+        "lms_roi_account",
+        "lms_roi_api_token",
+        "lms_roi_audit_log",
+        "lms_roi_data_version",
+        "lms_roi_import_batch",
+        "lms_roi_notification",
+        "lms_roi_xapi_client",
+    }
+)
+#: Reports kept per process (each is a few hundred rows at most).
+CAPACITY = 64
+
+_VERSION = DataVersion.__table__
+_cache: OrderedDict[Hashable, object] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _moves_reports(table_name: str | None) -> bool:
+    return bool(table_name) and table_name.startswith("lms_roi_") and (
+        table_name not in UNVERSIONED_TABLES
+    )
+
+
+def bump_version(connection) -> None:
+    """Give the data a new version, in the transaction of ``connection``."""
+    token = str(uuid.uuid4())
+    result = connection.execute(update(_VERSION).where(_VERSION.c.id == 1).values(token=token))
+    if result.rowcount == 0:  # a database built without the migrations (tests)
+        connection.execute(insert(_VERSION).values(id=1, token=token))
+
+
+@event.listens_for(Session, "after_flush")
+def _bump_after_flush(session: Session, _flush_context) -> None:
+    # After a flush the session still lists what it flushed (new, dirty, deleted).
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(_moves_reports(getattr(obj, "__tablename__", None)) for obj in changed):
+        bump_version(session.connection())
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bump_on_bulk_write(state) -> None:
+    # Bulk insert(), update() and delete() statements bypass the flush.
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if _moves_reports(getattr(table, "name", None)):
+            bump_version(state.session.connection())
+
+
+def data_version() -> str | None:
+    """The current data version (None when the table is empty: nothing is cached then)."""
+    return db_session().scalar(select(_VERSION.c.token).where(_VERSION.c.id == 1))
+
+
+def cached(key: Hashable, compute: Callable[[], object]) -> object:
+    """``compute()``, or the result computed earlier for ``key`` at the same data version.
+
+    The version is read before computing, so data written meanwhile can only
+    make the entry early, never stale: the next read sees the new version.
+    """
+    version = data_version()
+    if version is None:
+        return compute()
+    bind = db_session().get_bind()  # an Engine, or a Connection in tests
+    full_key = (str(getattr(bind, "engine", bind).url), version, key)
+    with _lock:
+        if full_key in _cache:
+            _cache.move_to_end(full_key)
+            return _cache[full_key]
+    value = compute()
+    with _lock:
+        _cache[full_key] = value
+        while len(_cache) > CAPACITY:
+            _cache.popitem(last=False)
+    return value
+
+
+def clear() -> None:
+    """Forget every cached report (tests, or after changing data outside the ORM)."""
+    with _lock:
+        _cache.clear()
