@@ -18,8 +18,10 @@ tables (``bench/scale_data.py``: schema by the product's migrations, rows by
 SQLite ``executemany`` or PostgreSQL ``COPY``, then ANALYZE), and measures, each
 in its own child process so that the generator's memory does not count: the
 module report and the learner report (first run = cold, then the median of
-``--repeat`` warm runs while the ``--budget`` seconds last) with the child's peak
-RSS, and the bare baseline of ``bench/scale_baseline.py`` (one SELECT per table +
+``--repeat`` warm runs while the ``--budget`` seconds last; the product's report
+cache is cleared before each so that every run computes, and a last repeated
+request with unchanged data is timed apart as the cache hit) with the child's
+peak RSS, and the bare baseline of ``bench/scale_baseline.py`` (one SELECT per table +
 vectorised NumPy, no product code). It prints the ratio module report/baseline,
 planted against estimated effects for a few modules, and how far the product's
 effects are from the baseline's. ``--profile DIR`` also runs the module report once
@@ -162,7 +164,7 @@ def run_scale(url: str, args, workdir: str) -> int:
         scale_data.check_columns(data, Base.metadata)
         t2 = time.perf_counter()
         if not present:
-            scale_data.write(data, url)
+            scale_data.write(data, url, bump_version="lms_roi_data_version" in Base.metadata.tables)
         t3 = time.perf_counter()
     counts = data.counts()
     print(
@@ -229,6 +231,8 @@ def _print_step(step: str, result: dict) -> None:
     warm = result["warm"]
     median = f"{statistics.median(warm):.2f} (n={len(warm)})" if warm else "-"
     extra = f"  cpu {result['cpu'][0]:.1f} s (cold)"
+    if "cached" in result:
+        extra += f", repeated request (cache hit) {result['cached'] * 1000:.0f} ms"
     if step == "baseline":
         extra += f", select {result['select']:.2f} s + compute {result['compute']:.2f} s"
     print(

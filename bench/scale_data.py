@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import sqlite3
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -295,13 +296,23 @@ def check_columns(data: ScaleData, metadata) -> None:
             raise ValueError(f"{name}: missing {missing}, unknown {unknown}")
 
 
-def write(data: ScaleData, url: str) -> None:
-    """Insert every table (parents first) with the database's bulk path, then ANALYZE."""
+#: The product's report-cache version: a bulk write bypasses the ORM events that
+#: replace it, so the writer replaces it itself, in the same transaction.
+BUMP_VERSION = "UPDATE lms_roi_data_version SET token = '{token}' WHERE id = 1"
+
+
+def write(data: ScaleData, url: str, *, bump_version: bool = False) -> None:
+    """Insert every table (parents first) with the database's bulk path, then ANALYZE.
+
+    ``bump_version``: the schema has the data version table; give it a new token.
+    """
     parsed = make_url(url)
+    bump = BUMP_VERSION.format(token=uuid.uuid4()) if bump_version else None
     if parsed.get_backend_name() == "sqlite":
-        _write_sqlite(data, parsed.database)
+        _write_sqlite(data, parsed.database, bump)
     elif parsed.get_backend_name() == "postgresql":
-        _write_postgresql(data, parsed.set(drivername="postgresql").render_as_string(False))
+        conninfo = parsed.set(drivername="postgresql").render_as_string(False)
+        _write_postgresql(data, conninfo, bump)
     else:
         raise ValueError(f"unsupported database {parsed.get_backend_name()}")
 
@@ -325,7 +336,7 @@ def _sqlite_column(series: pd.Series) -> list:
     return series.tolist()
 
 
-def _write_sqlite(data: ScaleData, path: str, chunk: int = 200_000) -> None:
+def _write_sqlite(data: ScaleData, path: str, bump: str | None, chunk: int = 200_000) -> None:
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         connection.execute("PRAGMA journal_mode=WAL")
@@ -339,6 +350,8 @@ def _write_sqlite(data: ScaleData, path: str, chunk: int = 200_000) -> None:
                 part = df.iloc[start : start + chunk]
                 rows = zip(*(_sqlite_column(part[c]) for c in part.columns), strict=True)
                 connection.executemany(sql, rows)
+        if bump:
+            connection.execute(bump)
         connection.execute("COMMIT")
         connection.execute("ANALYZE")
     finally:
@@ -358,7 +371,9 @@ def _csv_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _write_postgresql(data: ScaleData, conninfo: str, chunk: int = 250_000) -> None:
+def _write_postgresql(
+    data: ScaleData, conninfo: str, bump: str | None, chunk: int = 250_000
+) -> None:
     import psycopg
 
     with psycopg.connect(conninfo) as connection:
@@ -378,6 +393,8 @@ def _write_postgresql(data: ScaleData, conninfo: str, chunk: int = 250_000) -> N
                     f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
                     f"(SELECT max(id) FROM {name}))"
                 )
+            if bump:
+                cursor.execute(bump)
         connection.commit()
         connection.autocommit = True
         connection.execute("ANALYZE")
