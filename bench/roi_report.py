@@ -10,23 +10,31 @@ fresh database, then times each ROI report.
 Scale scenario (issue 11, "speed at scale")::
 
     .venv/bin/python bench/roi_report.py --scenario scale [--learners 100000] [--seed 7]
-        [--repeat 3] [--budget 900] [--profile DIR] [--database-url URL]
+        [--repeat 3] [--budget 900] [--timeout 1800] [--steps baseline,module,learner]
+        [--profile DIR [--sample-pairs 10]] [--database-url URL] [--reuse] [--keep]
 
 writes 100,000 learners, 500 teams, 500 modules linked to 1-3 of 5 monthly KPIs,
 500,000 completions over 24 months and 2,400,000 KPI values straight into the
-tables (``bench/scale_data.py``: schema by the product's migrations, rows by
-SQLite ``executemany`` or PostgreSQL ``COPY``, then ANALYZE), and measures, each
-in its own child process so that the generator's memory does not count: the
-module report and the learner report (first run = cold, then the median of
-``--repeat`` warm runs while the ``--budget`` seconds last; the product's report
-cache is cleared before each so that every run computes, and a last repeated
-request with unchanged data is timed apart as the cache hit) with the child's
-peak RSS, and the bare baseline of ``bench/scale_baseline.py`` (one SELECT per table +
-vectorised NumPy, no product code). It prints the ratio module report/baseline,
-planted against estimated effects for a few modules, and how far the product's
-effects are from the baseline's. ``--profile DIR`` also runs the module report once
-under pyinstrument (``pip install pyinstrument`` into .venv) and writes the
-profile and a per-stage time/RSS/round-trip breakdown to DIR.
+tables (``bench/scale_data.py``; schema by the product's migrations, rows by
+``bench/bulk_write.py``: SQLite ``executemany`` or PostgreSQL ``COPY``, then
+ANALYZE), and measures, each in its own child process so that the generator's memory does not count
+(``bench/scale_children.py``): the module report and the learner report (first
+run = cold, then the median of ``--repeat`` warm runs while the ``--budget``
+seconds last; the product's report cache is cleared before each so that every
+run computes, and a last repeated request with unchanged data is timed apart as
+the cache hit) with the child's peak RSS and CPU time, and the bare baseline of
+``bench/scale_baseline.py`` (one SELECT per table + vectorised NumPy, no product
+code). It prints the ratios report/baseline, planted against estimated effects
+for a few modules, and how far the product's effects are from the baseline's.
+
+A child still running after ``--timeout`` seconds is stopped and reported as
+such. ``--profile DIR`` runs the module report once more under pyinstrument
+(``.venv/bin/pip install pyinstrument``; not a project dependency) and writes the
+profile and a per-stage time/RSS/SQL-statement breakdown to DIR; with
+``--sample-pairs K`` it stops after K module x KPI pairs and extrapolates the
+full time (setup + K pairs' mean x all pairs), for when the full run is too long.
+``--reuse`` skips writing when the database already holds the scenario;
+``--keep`` keeps the temporary SQLite file.
 
 Without ``--database-url`` a temporary SQLite file is used. For PostgreSQL give
 an empty database, created and dropped around the run::
@@ -62,7 +70,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--budget", type=float, default=900.0, help="seconds of warm runs")
-    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per child")
+    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per child")
     parser.add_argument("--profile", help="scale: write a profile of the module report here")
     parser.add_argument(
         "--steps", default="baseline,module,learner", help="scale: steps to measure, in order"
@@ -138,6 +146,7 @@ def run_demo(url: str, learners: int, seed: int, repeat: int) -> int:
 
 def run_scale(url: str, args, workdir: str) -> int:
     """Build the scale scenario in bulk, then measure each step in a child process."""
+    import bulk_write
     import scale_data
     from sqlalchemy import func, select
 
@@ -161,10 +170,10 @@ def run_scale(url: str, args, workdir: str) -> int:
         db.engine.dispose()
         t1 = time.perf_counter()
         data = scale_data.generate(learners, args.seed)
-        scale_data.check_columns(data, Base.metadata)
+        bulk_write.check_columns(data, Base.metadata)
         t2 = time.perf_counter()
         if not present:
-            scale_data.write(data, url, bump_version="lms_roi_data_version" in Base.metadata.tables)
+            bulk_write.write(data, url, bump_version="lms_roi_data_version" in Base.metadata.tables)
         t3 = time.perf_counter()
     counts = data.counts()
     print(

@@ -1,11 +1,13 @@
 """Reports cached by data version: a repeated request with unchanged data is answered at once.
 
-Every write that reports read replaces the token of :class:`~lms_roi.models.DataVersion`
-in its own transaction — whatever the path (web, API, import, CLI, a host's code),
-because the bump hangs on the ORM session's events, not on each service. A report
-is cached under the token read before computing it; a new token means a miss, so
-a cached report is never stale. Cost on the write path: one single-row UPDATE per
-flush or bulk statement touching a report table, nothing else.
+Every transaction that changes a table the reports read replaces the token of
+:class:`~lms_roi.models.DataVersion` just before it commits — whatever the path
+(web, API, import, CLI, a host's code), because the bump hangs on the ORM
+session's events, not on each service. A report is cached under the token read
+before computing it; a new token means a miss, so a cached report is never
+stale. A session holding changes not yet committed computes without caching, so
+uncommitted (and perhaps rolled-back) data never reach the cache. Cost on the
+write path: one single-row UPDATE at commit, its lock held only while committing.
 """
 
 from __future__ import annotations
@@ -21,30 +23,23 @@ from sqlalchemy.orm import Session
 from lms_roi.db import session as db_session
 from lms_roi.models import DataVersion
 
-#: Tables whose changes never move a report: bookkeeping, credentials, the version itself.
-UNVERSIONED_TABLES = frozenset(
-    {
-        "lms_roi_account",
-        "lms_roi_api_token",
-        "lms_roi_audit_log",
-        "lms_roi_data_version",
-        "lms_roi_import_batch",
-        "lms_roi_notification",
-        "lms_roi_xapi_client",
-    }
-)
+#: The tables ROI reports read (analytics/loader.py, levels.py, money.py, report.py).
+REPORT_TABLES = frozenset(
+    f"lms_roi_{name}"
+    for name in (
+        "attempt", "completion", "cost_item", "enrollment", "follow_up", "kpi", "kpi_value",
+        "learner", "module", "module_kpi", "module_version", "program", "program_module",
+        "quiz", "survey_response", "team", "tutoring_pair", "tutoring_session",
+    )
+)  # fmt: skip
 #: Reports kept per process (each is a few hundred rows at most).
 CAPACITY = 64
+#: Marks a session that changed report tables since its last commit.
+PENDING = "lms_roi_report_data_changed"
 
 _VERSION = DataVersion.__table__
 _cache: OrderedDict[Hashable, object] = OrderedDict()
 _lock = threading.Lock()
-
-
-def _moves_reports(table_name: str | None) -> bool:
-    return bool(table_name) and table_name.startswith("lms_roi_") and (
-        table_name not in UNVERSIONED_TABLES
-    )
 
 
 def bump_version(connection) -> None:
@@ -56,20 +51,27 @@ def bump_version(connection) -> None:
 
 
 @event.listens_for(Session, "after_flush")
-def _bump_after_flush(session: Session, _flush_context) -> None:
+def _note_flushed_changes(session: Session, _flush_context) -> None:
     # After a flush the session still lists what it flushed (new, dirty, deleted).
     changed = (*session.new, *session.dirty, *session.deleted)
-    if any(_moves_reports(getattr(obj, "__tablename__", None)) for obj in changed):
-        bump_version(session.connection())
+    if any(getattr(obj, "__tablename__", None) in REPORT_TABLES for obj in changed):
+        session.info[PENDING] = True
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _bump_on_bulk_write(state) -> None:
+def _note_bulk_changes(state) -> None:
     # Bulk insert(), update() and delete() statements bypass the flush.
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
-        if _moves_reports(getattr(table, "name", None)):
-            bump_version(state.session.connection())
+        if getattr(table, "name", None) in REPORT_TABLES:
+            state.session.info[PENDING] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_before_commit(session: Session) -> None:
+    session.flush()  # changes still pending would otherwise be noted too late
+    if session.info.pop(PENDING, False):
+        bump_version(session.connection())
 
 
 def data_version() -> str | None:
@@ -84,7 +86,7 @@ def cached(key: Hashable, compute: Callable[[], object]) -> object:
     make the entry early, never stale: the next read sees the new version.
     """
     version = data_version()
-    if version is None:
+    if version is None or db_session().info.get(PENDING):
         return compute()
     bind = db_session().get_bind()  # an Engine, or a Connection in tests
     full_key = (str(getattr(bind, "engine", bind).url), version, key)

@@ -10,7 +10,7 @@ from conftest import write_file
 from factories import make_completion, make_kpi, make_kpi_value, make_module, make_person
 from lms_roi.analytics import roi_report
 from lms_roi.analytics.cache import data_version
-from lms_roi.models import CostItem, DataVersion, KpiValue
+from lms_roi.models import CostItem, DataVersion, KpiValue, XpEvent
 from lms_roi.services.audit import record_audit
 
 
@@ -54,6 +54,7 @@ def test_every_kind_of_write_gives_a_new_version_and_a_fresh_report(ctx, cli, tm
     # A bulk statement (no flush) and a file import both move the version too.
     version = data_version()
     ctx.session.execute(delete(CostItem))
+    ctx.session.commit()
     assert data_version() != version
     version = data_version()
     rows = "learner,kpi,period_start,value\np0@example.com,qualified_leads,2026-08-01,50\n"
@@ -70,17 +71,27 @@ def test_bookkeeping_writes_keep_the_cache(ctx):
     assert roi_report("module") is first
 
 
-def test_a_rolled_back_write_never_leaves_a_version_to_reuse(ctx):
+def test_uncommitted_or_rolled_back_data_never_reach_the_cache(ctx):
     leads, module, people = _organisation(ctx)
     committed = data_version()
     nested = ctx.session.begin_nested()
     make_kpi_value(people[0], leads, date(2026, 9, 1), 999)
     ctx.session.flush()
-    phantom = data_version()
-    roi_report("module")  # cached under the phantom version, with the phantom value
+    assert data_version() == committed  # the new version comes with the commit
+    phantom = roi_report("module")  # computed with the uncommitted value, not cached
     nested.rollback()
-    assert data_version() == committed
+    assert roi_report("module") is not phantom
     make_kpi_value(people[0], leads, date(2026, 9, 1), 11)
     ctx.session.commit()
-    assert data_version() not in (committed, phantom)
+    assert data_version() != committed
     assert ctx.session.scalar(select(DataVersion.token)) == data_version()
+
+
+def test_gamification_and_bookkeeping_writes_keep_the_cache(ctx):
+    leads, module, people = _organisation(ctx)
+    first = roi_report("module")
+    ctx.session.add(
+        XpEvent(learner_id=people[0].id, points=10, reason="module", idempotency_key="k-1")
+    )
+    ctx.session.commit()
+    assert roi_report("module") is first
