@@ -8,6 +8,7 @@ from decimal import Decimal
 from lms_roi.db import session
 from lms_roi.models import (
     Completion,
+    CostItem,
     Kpi,
     KpiValue,
     Learner,
@@ -193,3 +194,35 @@ def make_diverging_trends(slug: str = "coaching", key: str = "leads") -> Module:
             value += change if month >= date(2026, 6, 1) else 0
             make_kpi_value(person, kpi, month, value)
     return module
+
+
+def make_leads_case(slug: str = "seo-basics") -> Module:
+    """Six completers (2026-04-15) gaining 5 leads a month from June, six colleagues flat.
+
+    Leads are worth 100 and the module has a fixed cost of 1,000: 5 leads x 12 months
+    x 100 x 6 completers = 36,000 of benefit, ROI 3,500 %.
+    """
+    leads = make_kpi("qualified_leads", value_per_unit="100")
+    module = make_module(slug, kpis={leads: 1.0})
+    for i in range(12):
+        person = make_person(f"p{i}@example.com", password=None)
+        trained = i < 6
+        if trained:
+            make_completion(person, module, datetime(2026, 4, 15, 10, tzinfo=UTC), score=80)
+        for m in range(1, 10):
+            make_kpi_value(person, leads, date(2026, m, 1), 10 + (5 if trained and m >= 6 else 0))
+    session().add(
+        CostItem(module_id=module.id, category="development", basis="fixed", amount=Decimal(1000))
+    )
+    session().flush()
+    return module
+
+
+def make_analyst_token() -> str:
+    """An analyst's API token (clear text), a learner ``E1`` and the ``qualified_leads`` KPI."""
+    from lms_roi.services.tokens import issue_api_token
+
+    analyst = make_person("nadia@example.com", roles=("analyst",))
+    make_person("mia@example.com", external_id="E1")
+    make_kpi("qualified_leads")
+    return issue_api_token(analyst)[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from conftest import login
-from factories import make_completion, make_kpi, make_kpi_value, make_module, make_person
+from factories import make_completion, make_kpi, make_leads_case, make_module, make_person
 from lms_roi.exports import safe_cell
 from lms_roi.models import AuditLog, CostItem
 
@@ -21,26 +21,10 @@ DONE = datetime(2026, 4, 15, 10, tzinfo=UTC)
 
 @pytest.fixture
 def analyst(app, db, client):
-    """Six completers gaining 5 leads a month, six colleagues flat; the analyst signed in."""
+    """The leads case (see ``make_leads_case``) on ``=cmd-module``; the analyst signed in."""
     with app.app_context():
         make_person("nadia@example.com", roles=("analyst",))
-        leads = make_kpi("qualified_leads", value_per_unit="100")
-        module = make_module("=cmd-module", kpis={leads: 1.0})
-        for i in range(12):
-            person = make_person(f"p{i}@example.com", password=None)
-            trained = i < 6
-            if trained:
-                make_completion(person, module, DONE, score=80)
-            for m in range(1, 10):
-                after = m >= 6
-                make_kpi_value(
-                    person, leads, date(2026, m, 1), 10 + (5 if trained and after else 0)
-                )
-        db.session.add(
-            CostItem(
-                module_id=module.id, category="development", basis="fixed", amount=Decimal("1000")
-            )
-        )
+        make_leads_case("=cmd-module")
         db.session.commit()
     login(client, "nadia@example.com")
     return client

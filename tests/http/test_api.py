@@ -8,7 +8,7 @@ import math
 import pytest
 from sqlalchemy import func, select
 
-from factories import make_diverging_trends, make_kpi, make_person
+from factories import make_analyst_token, make_diverging_trends, make_person
 from lms_roi.models import AuditLog, CostItem, KpiValue
 from lms_roi.services.tokens import issue_api_token
 
@@ -17,10 +17,7 @@ from lms_roi.services.tokens import issue_api_token
 def token(app, db):
     """An analyst's API token (and a learner to attach KPI values to)."""
     with app.app_context():
-        analyst = make_person("nadia@example.com", roles=("analyst",))
-        make_person("mia@example.com", external_id="E1")
-        make_kpi("qualified_leads")
-        clear = issue_api_token(analyst)[1]
+        clear = make_analyst_token()
         db.session.commit()
     return clear
 

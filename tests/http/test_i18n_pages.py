@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import UTC, datetime
 
 import pytest
 from babel.numbers import format_currency, format_decimal, format_percent
 from openpyxl import load_workbook
 
 from conftest import login
-from factories import make_completion, make_kpi, make_kpi_value, make_module, make_person
-from lms_roi.models import CostItem, Learner, Module, ModuleKpi
-from lms_roi.services.tokens import issue_api_token
+from factories import (
+    make_analyst_token,
+    make_completion,
+    make_kpi,
+    make_leads_case,
+    make_module,
+    make_person,
+)
+from lms_roi.models import Learner, Module, ModuleKpi
 
 DONE = datetime(2026, 4, 15, 10, tzinfo=UTC)
 FR = {"Accept-Language": "fr-FR,fr;q=0.9"}
@@ -31,28 +36,10 @@ def euros(value: float, locale: str) -> str:
 
 @pytest.fixture
 def analyst(app, db, client):
-    """Six completers gaining 5 leads a month, six colleagues flat; the analyst signed in.
-
-    5 leads x 12 months x 100 x 6 completers = 36,000 of benefit for 1,000 of cost.
-    """
+    """The leads case (36,000 of benefit for 1,000 of cost); the analyst signed in."""
     with app.app_context():
         make_person("nadia@example.com", roles=("analyst",))
-        leads = make_kpi("qualified_leads", value_per_unit="100")
-        module = make_module("seo-basics", kpis={leads: 1.0})
-        for i in range(12):
-            person = make_person(f"p{i}@example.com", password=None)
-            trained = i < 6
-            if trained:
-                make_completion(person, module, DONE, score=80)
-            for m in range(1, 10):
-                make_kpi_value(
-                    person, leads, date(2026, m, 1), 10 + (5 if trained and m >= 6 else 0)
-                )
-        db.session.add(
-            CostItem(
-                module_id=module.id, category="development", basis="fixed", amount=Decimal("1000")
-            )
-        )
+        make_leads_case("seo-basics")
         db.session.commit()
     login(client, "nadia@example.com")
     return client
@@ -202,10 +189,7 @@ def test_words_inside_web_export_cells_follow_the_locale(app, db, analyst):
 def token(app, db):
     """An analyst's API token, a learner and a monthly KPI."""
     with app.app_context():
-        analyst = make_person("nadia@example.com", roles=("analyst",))
-        make_person("mia@example.com", external_id="E1")
-        make_kpi("qualified_leads")
-        clear = issue_api_token(analyst)[1]
+        clear = make_analyst_token()
         db.session.commit()
     return clear
 
