@@ -17,15 +17,19 @@ from lms_roi.i18n import LANGUAGES, current_locale
 from lms_roi.models import Kpi
 from lms_roi.policy import current_person
 
+from . import api_learning  # noqa: F401  (routes on the api blueprint)
 from .admin import admin
 from .analytics import analytics
 from .api import api
+from .authoring import authoring
 from .desk import desk
 from .forms import LanguageForm, LogoutForm
 from .hr import hr
 from .learner import learner
 from .navigation import home_endpoint, navigation, visible_areas
 from .objectives import objectives
+from .paths import paths
+from .quiz import quiz
 from .tutor import tutor
 
 plugin = Blueprint(
@@ -37,6 +41,9 @@ plugin = Blueprint(
 )
 plugin.register_blueprint(navigation)
 plugin.register_blueprint(learner)
+plugin.register_blueprint(quiz)
+plugin.register_blueprint(paths)
+plugin.register_blueprint(authoring)
 plugin.register_blueprint(tutor)
 plugin.register_blueprint(hr)
 plugin.register_blueprint(desk)

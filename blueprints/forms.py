@@ -219,3 +219,22 @@ class NewKpiForm(KpiForm):
             "Files refer to it, so it cannot change later."
         ),
     )
+
+
+def csrf_header_ok() -> bool:
+    """Whether a script's POST carries this session's CSRF token (``X-CSRFToken`` or field).
+
+    For fetch() calls that send no form: Flask-WTF checks forms itself.
+    """
+    from flask import current_app, request
+    from flask_wtf.csrf import validate_csrf
+    from wtforms import ValidationError
+
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return True
+    token = request.headers.get("X-CSRFToken") or request.form.get("csrf_token")
+    try:
+        validate_csrf(token)
+    except ValidationError:
+        return False
+    return True

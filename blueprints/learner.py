@@ -1,15 +1,19 @@
-"""Learner pages: home (own progress) and the module catalog."""
+"""Learner pages: home (what to do next, own progress) and the module catalog."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from sqlalchemy import func, select
 
-from lms_roi.db import session
-from lms_roi.markdown import render_markdown
-from lms_roi.models import Completion, Module
+from lms_roi.db import session, utcnow
+from lms_roi.lessons import split_steps
+from lms_roi.models import Completion, Module, SurveyResponse
 from lms_roi.models._types import METHODS
 from lms_roi.policy import current_person, policy
+from lms_roi.services import feedback, learning, review
+from lms_roi.services.mentees import organisation_today
+from lms_roi.services.paths import home_paths
+from lms_roi.services.recommendations import recommend
 
 learner = Blueprint("learner", __name__)
 
@@ -19,24 +23,40 @@ learner = Blueprint("learner", __name__)
 def home():
     person = current_person()
     db = session()
+    today = organisation_today()
     completions = db.execute(
-        select(Completion, Module)
+        select(Completion, Module, SurveyResponse.id)
         .join(Module, Module.id == Completion.module_id)
+        .outerjoin(
+            SurveyResponse,
+            (SurveyResponse.learner_id == Completion.learner_id)
+            & (SurveyResponse.module_id == Completion.module_id),
+        )
         .where(Completion.learner_id == person.id)
         .order_by(Completion.completed_at.desc())
-        .limit(20)
+        .limit(10)
     ).all()
     totals = db.execute(
         select(func.count(Completion.id), func.count(func.distinct(Completion.module_id))).where(
             Completion.learner_id == person.id
         )
     ).one()
+    started = [
+        (progress, module, len(split_steps(module.body_md)))
+        for progress, module in learning.in_progress(person)
+    ]
     return render_template(
         "lms_roi/home.html",
         person=person,
         completions=completions,
         n_completions=totals[0],
         n_modules=totals[1],
+        started=started,
+        reviews_due=review.due_items(person, utcnow()),
+        next_review=review.next_due_at(person),
+        follow_ups=feedback.open_follow_ups(person, today),
+        paths=home_paths(person),
+        recommendations=recommend(person, today),
     )
 
 
@@ -51,12 +71,5 @@ def catalog():
     return render_template("lms_roi/catalog.html", modules=modules, method=method, methods=METHODS)
 
 
-@learner.route("/modules/<slug>")
-@policy("learner")
-def module_detail(slug: str):
-    module = session().scalar(select(Module).where(Module.slug == slug))
-    if module is None or not module.published:
-        abort(404)
-    return render_template(
-        "lms_roi/module.html", module=module, body=render_markdown(module.body_md)
-    )
+# The lesson pages add their routes to this blueprint.
+from . import lessons  # noqa: E402, F401

@@ -28,9 +28,12 @@ class Area:
 AREAS = (
     Area("lms_roi.learner.home", _l("My learning")),
     Area("lms_roi.learner.catalog", _l("Modules")),
+    Area("lms_roi.paths.path_list", _l("Paths")),
+    Area("lms_roi.quiz.daily_review", _l("Review")),
     Area("lms_roi.tutor.home", _l("My mentees")),
     Area("lms_roi.analytics.dashboard", _l("ROI")),
     Area("lms_roi.objectives.program_list", _l("Objectives")),
+    Area("lms_roi.authoring.module_list", _l("Authoring")),
     Area("lms_roi.desk.home", _l("Data desk")),
     Area("lms_roi.desk.kpi_list", _l("KPI catalog")),
     Area("lms_roi.hr.home", _l("Engagement")),

@@ -8,6 +8,7 @@ every query goes through the host's Flask-SQLAlchemy session, found with
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
 from flask import current_app
@@ -94,3 +95,19 @@ def configure_sqlite_engine(engine: Engine, *, transactional: bool = True) -> No
         @event.listens_for(engine, "begin")
         def _on_begin(connection):
             connection.exec_driver_sql("BEGIN")
+
+
+# Bounded SQL ``IN`` lists: every database accepts 500 parameters comfortably.
+IN_CHUNK = 500
+
+
+def chunked(values: Iterable, size: int = IN_CHUNK) -> Iterator[list]:
+    """Split ``values`` into lists of at most ``size`` (bounded SQL ``IN`` lists)."""
+    batch: list = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

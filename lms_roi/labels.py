@@ -25,6 +25,16 @@ LABELS: dict[str, dict[str, object]] = {
         "evaluation": _l("Evaluation"),
         "overhead": _l("Overhead"),
     },
+    "quiz_kind": {
+        "practice": _l("Practice quiz"),
+        "pre_test": _l("Pre-test"),
+        "post_test": _l("Post-test"),
+    },
+    "question_kind": {
+        "single": _l("Single choice"),
+        "multiple": _l("Multiple choice"),
+        "true_false": _l("True or false"),
+    },
     "cost_basis": {"fixed": _l("fixed"), "per_learner": _l("per learner")},
     "cost_origin": {"manual": _l("entered by hand"), "import": _l("imported")},
     "kpi_direction": {"higher": _l("higher is better"), "lower": _l("lower is better")},

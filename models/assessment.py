@@ -38,6 +38,10 @@ class Quiz(Base):
     module_id: Mapped[int | None] = mapped_column(
         ForeignKey("lms_roi_module.id", ondelete="CASCADE"), index=True
     )
+    # A program-level pre/post test (level 2 of a whole path); module_id is then empty.
+    program_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_roi_program.id", ondelete="CASCADE"), index=True
+    )
     title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16), default="practice", index=True)
     pass_mark_pct: Mapped[int] = mapped_column(Integer, default=70)
@@ -150,6 +154,7 @@ class SurveyResponse(Base):
     )
     rating: Mapped[int] = mapped_column(Integer)
     relevance: Mapped[int | None] = mapped_column(Integer)
+    would_recommend: Mapped[bool | None] = mapped_column(Boolean)
     comment: Mapped[str] = mapped_column(Text, default="")
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
@@ -187,12 +192,17 @@ class FollowUp(Base):
 
 
 class ReviewItem(Base):
-    """Spaced-repetition state of one question for one learner (SM-2 style)."""
+    """Spaced-repetition state of one question for one learner (Leitner boxes 1-5).
+
+    ``box`` 1..5 maps to intervals of 1, 3, 7, 14 and 30 days; ``retired_at`` is
+    set once box 5 is passed, and the item is no longer due.
+    """
 
     __tablename__ = "lms_roi_review_item"
     __table_args__ = (
         UniqueConstraint("learner_id", "question_id"),
         CheckConstraint("interval_days >= 0", name="interval_not_negative"),
+        CheckConstraint("box BETWEEN 1 AND 5", name="box_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -202,8 +212,10 @@ class ReviewItem(Base):
     question_id: Mapped[int] = mapped_column(
         ForeignKey("lms_roi_question.id", ondelete="CASCADE"), index=True
     )
+    box: Mapped[int] = mapped_column(Integer, default=1)
     ease: Mapped[float] = mapped_column(Float, default=2.5)
     interval_days: Mapped[int] = mapped_column(Integer, default=0)
     repetitions: Mapped[int] = mapped_column(Integer, default=0)
     due_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     last_reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

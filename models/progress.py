@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms_roi.db import Base, UtcDateTime, utcnow
@@ -34,6 +43,9 @@ class ModuleProgress(Base):
     started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     time_spent_s: Mapped[int] = mapped_column(Integer, default=0)
+    # Lesson steps (0-based) the learner has seen, and where to resume.
+    steps_seen: Mapped[list[int]] = mapped_column(JSON, default=list)
+    current_step: Mapped[int] = mapped_column(Integer, default=0)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
@@ -63,6 +75,9 @@ class Completion(Base):
     completed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     score: Mapped[float | None] = mapped_column(Float)
     source: Mapped[str] = mapped_column(String(8), default="web")
+    # Live completions (web, API) are unique per learner, module and version through
+    # this key; imported and xAPI history is unique per moment (the constraint above).
+    idempotency_key: Mapped[str | None] = mapped_column(String(191), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     learner: Mapped[Learner] = relationship()

@@ -26,7 +26,9 @@ from lms_roi.models import (
     TutoringPair,
     TutoringSession,
 )
+from lms_roi.services.quizzes import score_pct
 
+from .catalog import PASS_MARK
 from .content import IMPROVED, KPIS, MODULES, TEAM_KPIS
 
 LAG_DAYS = 30
@@ -111,55 +113,94 @@ def _moment(day: date, hour: float) -> datetime:
 
 
 def record_assessments(rng, plan, quizzes) -> None:
-    """Pre-test before, post-test at completion; answers drawn, scores computed from them."""
+    """A pre-test before the lesson, then post-test attempts until one passes (at most three).
+
+    Answers are drawn question by question and every score is computed from them with the
+    product's grading rule (see ``question_score``). The draws use a child generator, so the
+    quiz content does not shift the random draws of later steps.
+    """
+    (rng,) = rng.spawn(1)
     db = session()
     attempts, answer_plan = [], []
     for c in plan:
         gain = 0.25 + 2.5 * max(effect_of(c, k) for k in MODULES[c.module][-1])
-        hour = float(rng.uniform(9, 17))
-        for kind, p_correct, at in (
-            ("pre", 0.45, _moment(c.day, hour - 0.5)),
-            ("post", min(0.45 + gain, 0.95), _moment(c.day, hour)),
-        ):
-            quiz_id = quizzes[c.module][kind]
-            picks = []
-            for question_id, correct_id, wrong_ids in quizzes[c.module]["questions"][quiz_id]:
-                right = rng.random() < p_correct
-                picks.append(
-                    (question_id, correct_id if right else int(rng.choice(wrong_ids)), right)
-                )
-            score = round(100 * sum(p[2] for p in picks) / len(picks), 1)
+        hour = float(rng.uniform(9, 16))
+        entry = quizzes[c.module]
+        runs = [("pre", 1, 0.45, _moment(c.day, hour - 0.5))]
+        runs += [
+            # each retry comes after re-reading the feedback, so the learner knows more
+            ("post", n, min(0.45 + gain + 0.1 * (n - 1), 0.95), _moment(c.day, hour + 0.25 * n))
+            for n in (1, 2, 3)
+        ]
+        for kind, attempt_no, p_known, at in runs:
+            quiz_id = entry[kind]
+            while True:
+                picks = [
+                    _answer(rng, p_known, *question) for question in entry["questions"][quiz_id]
+                ]
+                score = score_pct(p[2] for p in picks)
+                # the completion exists, so the last allowed post-test attempt passed
+                if kind == "pre" or attempt_no < 3 or score >= PASS_MARK:
+                    break
             attempts.append(
                 dict(
                     quiz_id=quiz_id,
                     learner_id=c.learner_id,
-                    attempt_no=1,
-                    started_at=at - timedelta(minutes=6),
+                    attempt_no=attempt_no,
+                    started_at=at - timedelta(minutes=int(rng.integers(4, 12))),
                     submitted_at=at,
                     score_pct=score,
-                    passed=score >= 66,
+                    passed=score >= PASS_MARK,
                 )
             )
             answer_plan.append(picks)
-            if kind == "post":
+            if kind == "post" and score >= PASS_MARK:
                 c.score = score
+                break
     db.execute(insert(Attempt), attempts)
     ids = {
-        (r.quiz_id, r.learner_id): r.id
-        for r in db.execute(select(Attempt.quiz_id, Attempt.learner_id, Attempt.id))
+        (r.quiz_id, r.learner_id, r.attempt_no): r.id
+        for r in db.execute(
+            select(Attempt.quiz_id, Attempt.learner_id, Attempt.attempt_no, Attempt.id)
+        )
     }
     answers = [
         dict(
-            attempt_id=ids[(a["quiz_id"], a["learner_id"])],
+            attempt_id=ids[(a["quiz_id"], a["learner_id"], a["attempt_no"])],
             question_id=question_id,
-            selected_choice_ids=[choice_id],
-            correct=right,
+            selected_choice_ids=selected,
+            correct=points == 1,
         )
         for a, picks in zip(attempts, answer_plan, strict=True)
-        for question_id, choice_id, right in picks
+        for question_id, selected, points in picks
     ]
     for start in range(0, len(answers), 5000):
         db.execute(insert(AttemptAnswer), answers[start : start + 5000])
+
+
+def _answer(rng, p_known: float, question_id: int, kind: str, correct: list, wrong: list):
+    """``(question_id, selected choice ids, points)`` for a learner who knows the answer
+    with probability ``p_known``; on a multiple-choice question a guess is partly right."""
+    if rng.random() < p_known:
+        selected = list(correct)
+    elif kind == "multiple":
+        selected = [i for i in correct + wrong if rng.random() < 0.5]
+        selected = selected or [int(rng.choice(correct + wrong))]
+    else:
+        selected = [int(rng.choice(wrong))]
+    return question_id, sorted(selected), question_score(kind, selected, correct, wrong)
+
+
+def question_score(kind: str, selected: list, correct: list, wrong: list) -> float:
+    """The rule of ``services.quizzes.grade_question``, on choice ids: single and true/false
+    score 1 or 0; multiple choice scores right picks / right choices - wrong picks / wrong
+    choices, never below 0."""
+    chosen = set(selected)
+    if kind != "multiple":
+        return 1.0 if chosen == set(correct) else 0.0
+    hits = len(chosen & set(correct)) / len(correct)
+    misses = len(chosen & set(wrong)) / len(wrong) if wrong else 0.0
+    return max(0.0, hits - misses)
 
 
 def record_completions(rng, plan, module_ids) -> None:

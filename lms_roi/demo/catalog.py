@@ -25,22 +25,10 @@ from lms_roi.models import (
     Quiz,
 )
 
-from .content import BADGES, DEPARTMENTS, IMPROVED, KPIS, MODULES, PROGRAMS, QUESTIONS
+from .content import BADGES, DEPARTMENTS, IMPROVED, KPIS, MODULES, PROGRAMS
+from .lessons import LESSONS, REVISIONS, body_of
+from .questions import QUESTIONS
 
-GENERIC_QUESTIONS = (
-    (
-        "How will you know this training changed your results?",
-        "The KPI it targets moves more than for colleagues who did not take it",
-        "The number of slides",
-        "Attendance alone",
-    ),
-    (
-        "When should you first apply what you learned?",
-        "In a real task within the next week",
-        "After a year",
-        "Only when asked",
-    ),
-)
 PASS_MARK = 66
 
 
@@ -69,16 +57,17 @@ def create_modules(kpi_ids: dict[str, int], first_month: date, improved_on: date
     v1_at = datetime.combine(first_month - timedelta(days=30), datetime.min.time(), UTC)
     v2_at = datetime.combine(improved_on, datetime.min.time(), UTC)
     modules = {}
-    for slug, (title, method, minutes, _, _, tags, links) in MODULES.items():
+    for slug, (title, method, minutes, _, _, tags, _) in MODULES.items():
+        current = 2 if slug in IMPROVED else 1
         module = Module(
             slug=slug,
             title=title,
             method=method,
             duration_minutes=minutes,
             published=True,
-            summary=f"{title}: a {method.replace('_', '-')} module.",
-            body_md=_body(title, links),
-            current_version=2 if slug in IMPROVED else 1,
+            summary=LESSONS[slug].summary,
+            body_md=body_of(slug, current),
+            current_version=current,
         )
         module.tags = [ModuleTag(tag=tag) for tag in tags.split(";")]
         module.versions = [
@@ -86,19 +75,19 @@ def create_modules(kpi_ids: dict[str, int], first_month: date, improved_on: date
                 version=1,
                 title=title,
                 duration_minutes=minutes,
-                body_md=module.body_md,
+                body_md=body_of(slug, 1),
                 change_note="First release",
                 published_at=v1_at,
             )
         ]
-        if slug in IMPROVED:
+        if current == 2:
             module.versions.append(
                 ModuleVersion(
                     version=2,
                     title=title,
                     duration_minutes=minutes,
                     body_md=module.body_md,
-                    change_note="Reworked exercises with real campaign data",
+                    change_note=REVISIONS[slug].change_note,
                     published_at=v2_at,
                 )
             )
@@ -131,24 +120,15 @@ def create_modules(kpi_ids: dict[str, int], first_month: date, improved_on: date
     return {slug: module.id for slug, module in modules.items()}
 
 
-def _body(title: str, links: dict) -> str:
-    targets = ", ".join(key.replace("_", " ") for key in links)
-    return (
-        f"## {title}\n\nThis module is meant to move **{targets}**.\n\n"
-        "1. Learn the idea\n2. Try it on a real case\n3. Apply it this week\n"
-    )
-
-
 def create_quizzes(module_ids: dict[str, int]) -> dict[str, dict]:
-    """A pre-test and a post-test (three questions each) per module.
+    """A pre-test (one attempt) and a post-test (three) per module, from its question bank.
 
     Returns per module slug ``{"pre": quiz_id, "post": quiz_id, "questions":
-    {quiz_id: [(question_id, correct_choice_id, [wrong_choice_ids])]}}``.
+    {quiz_id: [(question_id, kind, [correct_choice_ids], [wrong_choice_ids])]}}``.
     """
     db = session()
-    quizzes = {}
+    made = {}
     for slug, module_id in module_ids.items():
-        entry = {"questions": {}}
         for kind in ("pre_test", "post_test"):
             quiz = Quiz(
                 slug=f"{slug}-{kind.replace('_', '-')}",
@@ -158,25 +138,34 @@ def create_quizzes(module_ids: dict[str, int]) -> dict[str, dict]:
                 pass_mark_pct=PASS_MARK,
                 max_attempts=3 if kind == "post_test" else 1,
             )
-            for position, (prompt, correct, *wrong) in enumerate(
-                (QUESTIONS[slug], *GENERIC_QUESTIONS), start=1
-            ):
-                question = Question(position=position, kind="single", prompt=prompt)
+            for position, bank in enumerate(QUESTIONS[slug], start=1):
+                question = Question(
+                    position=position,
+                    kind=bank.kind,
+                    prompt=bank.prompt,
+                    explanation=bank.explanation,
+                )
                 question.choices = [
-                    Choice(position=1, text=correct, is_correct=True, feedback="Right.")
-                ]
-                question.choices += [
-                    Choice(position=i, text=text, feedback=f"No: {correct}.")
-                    for i, text in enumerate(wrong, start=2)
+                    Choice(position=i, text=c.text, is_correct=c.correct, feedback=c.feedback)
+                    for i, c in enumerate(bank.choices, start=1)
                 ]
                 quiz.questions.append(question)
-            db.add(quiz)
-            db.flush()
-            entry["pre" if kind == "pre_test" else "post"] = quiz.id
-            entry["questions"][quiz.id] = [
-                (q.id, q.choices[0].id, [c.id for c in q.choices[1:]]) for q in quiz.questions
-            ]
-        quizzes[slug] = entry
+            made[slug, kind] = quiz
+    db.add_all(made.values())
+    db.flush()  # one flush: the inserts go in batches
+    quizzes = {}
+    for (slug, kind), quiz in made.items():
+        entry = quizzes.setdefault(slug, {"questions": {}})
+        entry["pre" if kind == "pre_test" else "post"] = quiz.id
+        entry["questions"][quiz.id] = [
+            (
+                q.id,
+                q.kind,
+                [c.id for c in q.choices if c.is_correct],
+                [c.id for c in q.choices if not c.is_correct],
+            )
+            for q in quiz.questions
+        ]
     return quizzes
 
 

@@ -13,14 +13,12 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from lms_roi.db import session
+from lms_roi.db import chunked, session
 from lms_roi.models import ImportBatch, Learner
 
 from .fields import FieldError
 from .issues import ImportIssue, ImportRejected
 from .table import Table, read_table
-
-IN_CHUNK = 500
 
 
 @dataclass
@@ -254,18 +252,6 @@ def _repeats_a_row(importer: Importer, number: int, record: dict, first_rows: di
             )
             return True
     return False
-
-
-def chunked(values: Iterable, size: int = IN_CHUNK) -> Iterator[list]:
-    """Split ``values`` into lists of at most ``size`` (bounded SQL ``IN`` lists)."""
-    batch: list = []
-    for value in values:
-        batch.append(value)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 class LearnerResolver:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 
 from lms_roi.db import session
-from lms_roi.models import Completion, Module, ModuleVersion
+from lms_roi.models import Module
+from lms_roi.services.learning import record_completions
 
 from . import fields as f
-from .base import Counts, Importer, LearnerResolver, chunked
+from .base import Counts, Importer, LearnerResolver
 
 
 @dataclass
@@ -93,48 +93,21 @@ class CompletionImporter(Importer):
                 seen.setdefault(key, rec.row)
 
     def apply(self, records, batch):
-        db = session()
-        versions = _version_timeline({r.module_id for r in records})
-        existing: dict[tuple, tuple[int, float | None]] = {}
-        for part in chunked(sorted({r.learner_id for r in records})):
-            rows = db.execute(
-                select(
-                    Completion.learner_id,
-                    Completion.module_id,
-                    Completion.completed_at,
-                    Completion.id,
-                    Completion.score,
-                ).where(
-                    Completion.learner_id.in_(part),
-                    Completion.module_id.in_({r.module_id for r in records}),
+        # The one completion path, in its batch form: bulk SQL, follow-ups and
+        # enrolments handled there, signals sent once per new completion.
+        done = record_completions(
+            [
+                dict(
+                    learner_id=r.learner_id,
+                    module_id=r.module_id,
+                    completed_at=r.completed_at,
+                    score=r.score,
                 )
-            )
-            for learner_id, module_id, moment, completion_id, score in rows:
-                existing[(learner_id, module_id, moment)] = (completion_id, score)
-        inserts, updates, counts = [], [], Counts()
-        for rec in records:
-            found = existing.get((rec.learner_id, rec.module_id, rec.completed_at))
-            if found is None:
-                inserts.append(
-                    dict(
-                        learner_id=rec.learner_id,
-                        module_id=rec.module_id,
-                        completed_at=rec.completed_at,
-                        score=rec.score,
-                        source="import",
-                        version=_version_at(versions.get(rec.module_id), rec.completed_at),
-                    )
-                )
-            elif rec.score is not None and found[1] != rec.score:
-                updates.append(dict(id=found[0], score=rec.score))
-            else:
-                counts.unchanged += 1
-        for part in chunked(inserts, 5000):
-            db.execute(insert(Completion), part)
-        if updates:
-            db.execute(update(Completion), updates)
-        counts.inserted, counts.updated = len(inserts), len(updates)
-        return counts
+                for r in records
+            ],
+            source="import",
+        )
+        return Counts(inserted=done.inserted, updated=done.updated, unchanged=done.unchanged)
 
 
 def _score(value: str) -> float:
@@ -145,27 +118,3 @@ def _score(value: str) -> float:
             _("write a percentage between 0 and 100"),
         )
     return score
-
-
-def _version_timeline(module_ids) -> dict[int, tuple[list[datetime], list[int]]]:
-    """Per module, the publication moments and numbers of its versions, in order."""
-    timeline: dict[int, tuple[list, list]] = {}
-    rows = session().execute(
-        select(ModuleVersion.module_id, ModuleVersion.published_at, ModuleVersion.version)
-        .where(ModuleVersion.module_id.in_(module_ids))
-        .order_by(ModuleVersion.module_id, ModuleVersion.published_at, ModuleVersion.version)
-    )
-    for module_id, published_at, version in rows:
-        moments, numbers = timeline.setdefault(module_id, ([], []))
-        moments.append(published_at)
-        numbers.append(version)
-    return timeline
-
-
-def _version_at(timeline, moment: datetime) -> int:
-    """The version live at ``moment``: the last one published before it (else the first)."""
-    if not timeline:
-        return 1
-    moments, numbers = timeline
-    index = bisect_right(moments, moment) - 1
-    return numbers[max(index, 0)]

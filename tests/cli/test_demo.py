@@ -5,18 +5,22 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Integer, func, select
+from sqlalchemy import func, select
 
+from lms_roi.lessons import split_steps
 from lms_roi.models import (
     Attempt,
     AttemptAnswer,
+    Choice,
     Completion,
     Enrollment,
     Kpi,
     KpiValue,
     Learner,
     Module,
+    ModuleVersion,
     Objective,
+    Question,
     Quiz,
     RoleGrant,
     SurveyResponse,
@@ -24,6 +28,7 @@ from lms_roi.models import (
     TutoringPair,
     TutoringSession,
 )
+from lms_roi.services.quizzes import grade_question
 
 AS_OF = "2026-11-26"
 
@@ -33,6 +38,7 @@ def _fingerprint(db) -> tuple:
         db.session.scalar(select(func.sum(KpiValue.value))),
         tuple(db.session.scalars(select(Completion.completed_at).order_by(Completion.id))),
         tuple(db.session.scalars(select(Learner.display_name).order_by(Learner.id))),
+        tuple(db.session.scalars(select(Attempt.score_pct).order_by(Attempt.id))),
     )
 
 
@@ -75,22 +81,101 @@ def test_demo_builds_every_part_of_the_organisation(app, cli, db):
         assert max(s.scalars(select(Completion.completed_at))).date() < date(2026, 11, 26)
 
 
+def _hand_score(kind: str, selected: set, correct: set, wrong: set) -> float:
+    """The grading rule, written out again: 1/0 for single and true/false; for multiple
+    choice right picks / right choices - wrong picks / wrong choices, floored at 0."""
+    if kind != "multiple":
+        return float(selected == correct)
+    return max(0.0, len(selected & correct) / len(correct) - len(selected & wrong) / len(wrong))
+
+
 def test_quiz_scores_are_computed_from_the_answers(app, cli, db):
     assert cli.invoke(args=["lms-roi", "demo", "--learners", "20", "--as-of", AS_OF]).exit_code == 0
     with app.app_context():
-        rows = db.session.execute(
-            select(Attempt.score_pct, func.avg(AttemptAnswer.correct.cast(Integer)) * 100)
-            .join(AttemptAnswer, AttemptAnswer.attempt_id == Attempt.id)
-            .group_by(Attempt.id, Attempt.score_pct)
+        s = db.session
+        questions = {q.id: q for q in s.scalars(select(Question))}
+        kinds = {question_id: q.kind for question_id, q in questions.items()}
+        correct, wrong = {}, {}
+        for question_id, choice_id, is_correct in s.execute(
+            select(Choice.question_id, Choice.id, Choice.is_correct)
+        ):
+            (correct if is_correct else wrong).setdefault(question_id, set()).add(choice_id)
+        points: dict[int, list[float]] = {}
+        partial = 0
+        for attempt_id, question_id, selected, flagged in s.execute(
+            select(
+                AttemptAnswer.attempt_id,
+                AttemptAnswer.question_id,
+                AttemptAnswer.selected_choice_ids,
+                AttemptAnswer.correct,
+            )
+        ):
+            assert selected and set(selected) <= correct[question_id] | wrong[question_id]
+            value = _hand_score(
+                kinds[question_id], set(selected), correct[question_id], wrong[question_id]
+            )
+            assert flagged == (value == 1)
+            assert grade_question(questions[question_id], selected) == value  # product grader
+            partial += 0 < value < 1
+            points.setdefault(attempt_id, []).append(value)
+        assert partial > 0  # some multiple-choice answers earn part of the points
+        attempts = s.execute(
+            select(
+                Attempt.id, Attempt.score_pct, Attempt.passed, Quiz.kind, Quiz.pass_mark_pct
+            ).join(Quiz)
         ).all()
-        assert rows and all(abs(score - float(expected)) < 0.06 for score, expected in rows)
-        post = db.session.scalar(
-            select(func.avg(Attempt.score_pct)).join(Quiz).where(Quiz.kind == "post_test")
-        )
-        pre = db.session.scalar(
-            select(func.avg(Attempt.score_pct)).join(Quiz).where(Quiz.kind == "pre_test")
-        )
-        assert float(post) > float(pre) + 15  # the training teaches something
+        assert len(attempts) == len(points)
+        for attempt_id, score, passed, _, pass_mark in attempts:
+            expected = 100 * sum(points[attempt_id]) / len(points[attempt_id])
+            assert abs(score - expected) < 0.06 and passed == (score >= pass_mark)
+        by_kind = {
+            kind: [score for _, score, _, k, _ in attempts if k == kind]
+            for kind in ("pre_test", "post_test")
+        }
+        pre, post = (sum(v) / len(v) for v in by_kind.values())
+        assert post > pre + 15  # the training teaches something
+
+
+def test_every_completion_follows_a_passed_post_test(app, cli, db):
+    assert cli.invoke(args=["lms-roi", "demo", "--learners", "20", "--as-of", AS_OF]).exit_code == 0
+    with app.app_context():
+        s = db.session
+        tries = {}
+        for learner_id, module_id, kind, attempt_no, score, passed, submitted_at in s.execute(
+            select(
+                Attempt.learner_id,
+                Quiz.module_id,
+                Quiz.kind,
+                Attempt.attempt_no,
+                Attempt.score_pct,
+                Attempt.passed,
+                Attempt.submitted_at,
+            )
+            .join(Quiz)
+            .order_by(Attempt.attempt_no)
+        ):
+            tries.setdefault((learner_id, module_id, kind), []).append(
+                (attempt_no, score, passed, submitted_at)
+            )
+        completions = s.execute(
+            select(
+                Completion.learner_id,
+                Completion.module_id,
+                Completion.score,
+                Completion.completed_at,
+            )
+        ).all()
+        assert len(completions) == len(tries) / 2
+        retried = 0
+        for learner_id, module_id, score, completed_at in completions:
+            (pre,) = tries[(learner_id, module_id, "pre_test")]
+            post = tries[(learner_id, module_id, "post_test")]
+            assert [t[0] for t in post] == list(range(1, len(post) + 1)) and len(post) <= 3
+            assert [t[2] for t in post] == [False] * (len(post) - 1) + [True]
+            assert score == post[-1][1]
+            assert pre[3] < post[0][3] and post[-1][3] < completed_at
+            retried += len(post) > 1
+        assert 0 < retried < len(completions) / 2
 
 
 def test_kpi_history_carries_each_module_effect(app, cli, db):
@@ -158,3 +243,69 @@ def test_demo_roi_differs_clearly_between_modules_and_methods(app, cli, db):
     assert max(methods) - min(methods) > 50
     effect = modules["seo-fundamentals"]["kpis"][0]
     assert effect["isolation"] == "control_group" and effect["ci_low"] > 0
+
+
+def _steps(body: str) -> list[str]:
+    return [line for line in body.splitlines() if line.startswith("## ")]
+
+
+def test_demo_lessons_read_like_a_real_product(app, cli, db):
+    assert cli.invoke(args=["lms-roi", "demo", "--learners", "10", "--as-of", AS_OF]).exit_code == 0
+    with app.app_context():
+        s = db.session
+        modules = s.scalars(select(Module)).all()
+        assert len(modules) == 20
+        for module in modules:
+            steps = split_steps(module.body_md)
+            assert 3 <= len(_steps(module.body_md)) <= 6 and len(steps) == len(
+                _steps(module.body_md)
+            ), module.slug
+            assert steps[-1].title == "Apply it this week", module.slug
+            for step in steps:
+                words = len(step.markdown.split("\n", 1)[1].split())
+                assert 60 <= words <= 150, (module.slug, step.title, words)
+            for filler in ("a online", "This module is meant to"):
+                assert filler not in module.body_md and filler not in module.summary
+            assert module.summary and not module.summary.startswith(module.title)
+            versions = {v.version: v for v in module.versions}
+            assert set(versions) == set(range(1, module.current_version + 1))
+            assert versions[module.current_version].body_md == module.body_md
+        improved = [m for m in modules if m.current_version == 2]
+        assert {m.slug for m in improved} == {"seo-fundamentals", "lead-qualification"}
+        for module in improved:
+            v1, v2 = sorted(module.versions, key=lambda v: v.version)
+            assert len(_steps(v2.body_md)) == len(_steps(v1.body_md)) + 1
+            assert v2.change_note.startswith("Added a step")
+        assert "## Hand over to sales with notes" in next(
+            m.body_md for m in improved if m.slug == "lead-qualification"
+        )
+        assert s.scalar(select(func.count(ModuleVersion.id))) == 22
+
+
+def test_demo_quizzes_have_real_questions_with_feedback(app, cli, db):
+    assert cli.invoke(args=["lms-roi", "demo", "--learners", "10", "--as-of", AS_OF]).exit_code == 0
+    with app.app_context():
+        quizzes = db.session.scalars(select(Quiz)).all()
+        assert len(quizzes) == 40 and {
+            (q.kind, q.max_attempts, q.pass_mark_pct) for q in quizzes
+        } == {("post_test", 3, 66), ("pre_test", 1, 66)}
+        prompts = set()
+        for quiz in quizzes:
+            if quiz.kind == "post_test":
+                assert len(quiz.questions) >= 5, quiz.slug
+            kinds = [q.kind for q in quiz.questions]
+            assert "multiple" in kinds and "true_false" in kinds, quiz.slug
+            assert kinds.count("single") > len(kinds) / 2, quiz.slug
+            for question in quiz.questions:
+                assert question.explanation.strip(), question.prompt
+                right = [c for c in question.choices if c.is_correct]
+                assert all(c.feedback.strip() and c.text.strip() for c in question.choices)
+                assert len(question.choices) > len(right)
+                if question.kind == "multiple":
+                    assert len(right) >= 2, question.prompt
+                else:
+                    assert len(right) == 1, question.prompt
+                if question.kind == "true_false":
+                    assert [c.text for c in question.choices] == ["True", "False"]
+                prompts.add(question.prompt)
+        assert len(prompts) == 20 * 6  # no generic question shared between modules

@@ -23,7 +23,8 @@ from lms_roi.i18n import TRANSLATIONS_DIR
 READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
 BUTTON_INPUTS = ("submit", "button", "reset")
 #: Elements whose content is not page text.
-SKIPPED = ("script", "style", "template")
+# Text a person typed (a textarea) is not the product speaking.
+SKIPPED = ("script", "style", "template", "textarea")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
         "source", "track", "wbr"}  # fmt: skip
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdif]")
@@ -58,6 +59,8 @@ class _PageReader(HTMLParser):
             self._skipping()
             or tag in SKIPPED
             or attrs.get("translate") == "no"
+            # Lessons, questions and feedback keep the language their author wrote them in.
+            or "data-authored" in attrs
             or (tag != "html" and (attrs.get("lang") or "").startswith("en"))
         )
         if tag == "a" and attrs.get("href"):

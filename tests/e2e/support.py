@@ -61,6 +61,12 @@ def t(msgid: str, locale: str, **values) -> str:
     return text % values if values else text
 
 
+def tn(singular: str, plural: str, n: int, locale: str, **values) -> str:
+    """A plural message as the app shows it for ``n`` (``num`` filled like ngettext)."""
+    text = catalog(locale).ngettext(singular, plural, n)
+    return text % {"num": n, **values}
+
+
 def parse_number(text: str, locale: str) -> float:
     """A number as a page shows it (``1,234.50 €`` in English, ``1 234,50 €`` in French)."""
     decimal, group = (",", ".") if locale == "fr" else (".", ",")
@@ -123,6 +129,10 @@ class Browsing:
     def t(self, msgid: str, **values) -> str:
         """``msgid`` in this session's language."""
         return t(msgid, self.locale, **values)
+
+    def tn(self, singular: str, plural: str, n: int, **values) -> str:
+        """A plural message for ``n`` in this session's language."""
+        return tn(singular, plural, n, self.locale, **values)
 
     def new_page(self, *, size: tuple[int, int] = DESKTOP):
         """A page in a new context (own cookies) speaking this session's language."""

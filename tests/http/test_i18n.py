@@ -123,17 +123,21 @@ def _header_links(page: str) -> list[str]:
 @pytest.mark.parametrize(
     ("roles", "links"),
     [
-        (("learner",), ["/roi/learning", "/roi/modules"]),
+        (("learner",), ["/roi/learning", "/roi/modules", "/roi/paths", "/roi/reviews"]),
         (("hr",), ["/roi/hr/"]),
-        (("tutor", "learner"), ["/roi/learning", "/roi/modules", "/roi/tutor/"]),
         (
-            ("analyst",),
-            ["/roi/analytics/", "/roi/analytics/programs/", "/roi/data/", "/roi/data/kpis"],
+            ("tutor", "learner"),
+            ["/roi/learning", "/roi/modules", "/roi/paths", "/roi/reviews", "/roi/tutor/"],
         ),
         (
+            ("analyst",),
+            ["/roi/analytics/", "/roi/analytics/programs/", "/roi/authoring/", "/roi/data/",
+             "/roi/data/kpis"],
+        ),  # fmt: skip
+        (
             ("admin",),
-            ["/roi/analytics/", "/roi/analytics/programs/", "/roi/data/", "/roi/data/kpis",
-             "/roi/hr/", "/roi/admin/people"],
+            ["/roi/analytics/", "/roi/analytics/programs/", "/roi/authoring/", "/roi/data/",
+             "/roi/data/kpis", "/roi/hr/", "/roi/admin/people"],
         ),  # fmt: skip
     ],
 )

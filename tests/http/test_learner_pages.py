@@ -21,7 +21,8 @@ def test_home_lists_own_completions_only(app, db, client):
     login(client, "ana@example.com")
     assert client.get("/roi/").headers["Location"] == "/roi/learning"
     page = client.get("/roi/learning").get_data(as_text=True)
-    assert page.count("Seo Basics") == 2 and "Social Ads" not in page
+    assert page.count('">Seo Basics</a></td>') == 2 and "Social Ads" not in page
+    assert "Give your feedback on Seo Basics" in page
     assert '<span class="figure">1</span> module completed' in page
     assert '<span class="figure">2</span> completions in all' in page
     assert "Mar 2, 2026" in page and ">85<" in page
@@ -53,11 +54,11 @@ def test_module_body_markdown_is_sanitised(app, db, client):
         make_module("seo-basics", body=body)
         db.session.commit()
     login(client, "ana@example.com")
-    page = client.get("/roi/modules/seo-basics").get_data(as_text=True)
+    page = client.get("/roi/modules/seo-basics/steps/1").get_data(as_text=True)
     assert "<h2>Why it matters</h2>" in page
     assert "<strong>Bold</strong>" in page
     assert '<a href="https://example.com" rel="noopener noreferrer">link</a>' in page
-    article = page.split('<article class="body">')[1].split("</article>")[0]
+    article = page.split('<article class="body lesson-step" data-authored>')[1].split("</article>")[0]
     assert "<script" not in article and "<img" not in article
     assert 'href="javascript' not in article
     assert "&lt;script&gt;" in article  # shown as text, never run
