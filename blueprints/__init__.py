@@ -13,6 +13,7 @@ from sqlalchemy import select
 import lms_roi
 import lms_roi.templates
 from lms_roi.db import session
+from lms_roi.errors import DomainError
 from lms_roi.i18n import LANGUAGES, current_locale
 from lms_roi.models import Kpi
 from lms_roi.policy import current_person
@@ -78,6 +79,13 @@ def kpi_name(key: str) -> str:
 
 def _error_page(status: int, title: str, message: str):
     return render_template("lms_roi/error.html", title=title, message=message), status
+
+
+@plugin.errorhandler(DomainError)
+def refused(exc: DomainError):
+    """A refused change reached a page: nothing of it is kept, and the page says why."""
+    session().rollback()
+    return _error_page(exc.status, _("This cannot be done"), exc.message)
 
 
 @plugin.errorhandler(403)

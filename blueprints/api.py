@@ -7,9 +7,10 @@ Every error body is ``{"code", "message", "field"}`` (plus ``errors`` for reject
 
 from __future__ import annotations
 
+from babel.lists import format_list
 from flask import Blueprint, current_app, jsonify, request
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from marshmallow import ValidationError, fields, validate
 from werkzeug.exceptions import HTTPException
 
@@ -19,7 +20,8 @@ from lms_roi.analytics.lookup import module_and_kpi
 from lms_roi.db import session
 from lms_roi.errors import DomainError
 from lms_roi.importers import IMPORTERS, ImportRejected, import_file, import_records
-from lms_roi.policy import PUBLIC, current_person, policy
+from lms_roi.labels import label
+from lms_roi.policy import PUBLIC, ROLE_KEYS, current_person, policy, view_policy
 from lms_roi.schemas import EventStudyQueryIn, LocalizedSchema, RoiQueryIn, first_error
 from lms_roi.services.audit import record_audit
 
@@ -51,7 +53,20 @@ def invalid_input(exc: ValidationError):
 
 @api.errorhandler(DomainError)
 def domain_error(exc: DomainError):
+    session().rollback()  # nothing of a refused change is kept
     return error(exc.status, exc.code, exc.message, exc.field)
+
+
+def _forbidden_message() -> str:
+    """Which roles the refused endpoint admits, in the caller's language."""
+    declared = view_policy(current_app.view_functions.get(request.endpoint))
+    roles = sorted(declared.roles & set(ROLE_KEYS)) if declared else []
+    if not roles:
+        return _("your roles do not allow this request")
+    return _(
+        "your roles do not allow this; it needs %(roles)s",
+        roles=format_list([label(role, "role") for role in roles], style="or", locale=get_locale()),
+    )
 
 
 def http_error(exc: HTTPException):
@@ -64,7 +79,7 @@ def http_error(exc: HTTPException):
     }
     messages = {
         401: _("send a valid API token as 'Authorization: Bearer <token>'"),
-        403: _("your roles do not allow this; it needs analyst or admin"),
+        403: _forbidden_message(),
         404: _("nothing was found at this address"),
         405: _("this method is not allowed here"),
         413: _("the request is too large"),

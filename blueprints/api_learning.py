@@ -9,6 +9,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from marshmallow import fields, validate
 from sqlalchemy import case, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from lms_roi.db import session, utcnow
 from lms_roi.errors import DomainError
@@ -249,25 +250,36 @@ def attempt_create(quiz_id: int):
     attempt = quizzes.start_attempt(person, quiz)
     if key:
         attempt.idempotency_key = f"api:{person.id}:{key}"
-    quizzes.submit_attempt(attempt, answers)
-    db.commit()
+    try:
+        quizzes.submit_attempt(attempt, answers, source="api")
+        db.commit()
+    except IntegrityError:
+        # The same key arrived twice at once: the first one's result is the answer.
+        db.rollback()
+        done = db.scalar(select(Attempt).where(Attempt.idempotency_key == scoped)) if key else None
+        if done is None:
+            raise
+        return jsonify(_attempt_json(done, quiz)), 200
     return jsonify(_attempt_json(attempt, quiz)), 201
 
 
 def _attempt_json(attempt: Attempt, quiz: Quiz) -> dict:
+    left = quizzes.attempts_left(session().get(Learner, attempt.learner_id), quiz)
+    reveal = quizzes.reveals_answers(attempt, left)
     return {
         "quiz": quiz.id,
         "attempt_no": attempt.attempt_no,
         "score_pct": attempt.score_pct,
         "passed": attempt.passed,
         "submitted_at": attempt.submitted_at.isoformat() if attempt.submitted_at else None,
-        "attempts_left": quizzes.attempts_left(session().get(Learner, attempt.learner_id), quiz),
+        "attempts_left": left,
         "questions": [
             {
                 "question": result.question.id,
                 "score": result.score,
                 "selected": result.selected_ids,
-                "correct_choices": [c.id for c in result.correct_choices],
+                # Only once passed or out of attempts: else the next attempt gets them.
+                "correct_choices": [c.id for c in result.correct_choices] if reveal else None,
                 "feedback": {
                     str(c.id): c.feedback for c in result.choices if c.id in result.selected_ids
                 },
@@ -315,10 +327,6 @@ def progress_json(learner: Learner) -> dict:
     """The learner's modules (progress and completions), quiz bests, reviews and follow-ups due."""
     db = session()
     today = organisation_today()
-    modules = {
-        row.id: row
-        for row in db.execute(select(Module.id, Module.slug, Module.title, Module.body_md))
-    }
     progress = {
         p.module_id: p
         for p in db.scalars(select(ModuleProgress).where(ModuleProgress.learner_id == learner.id))
@@ -334,6 +342,17 @@ def progress_json(learner: Learner) -> dict:
             )
             .where(Completion.learner_id == learner.id)
             .group_by(Completion.module_id)
+        )
+    }
+    quiz_modules = select(Quiz.module_id).join(Attempt, Attempt.quiz_id == Quiz.id).where(
+        Attempt.learner_id == learner.id
+    )
+    modules = {
+        row.id: row
+        for row in db.execute(
+            select(Module.id, Module.slug, Module.title, Module.body_md).where(
+                Module.id.in_(set(progress) | set(completions)) | Module.id.in_(quiz_modules)
+            )
         )
     }
     rows = []

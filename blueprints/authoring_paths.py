@@ -11,8 +11,10 @@ from lms_roi.errors import DomainError
 from lms_roi.models import Module, Program, ProgramModule
 from lms_roi.policy import current_person, policy
 from lms_roi.services import path_authoring as service
+from lms_roi.services.quiz_authoring import PROGRAM_TEST_KINDS, program_tests
 
 from .authoring import authoring, show_problems
+from .authoring_forms import QUIZ_KINDS as KIND_LABELS
 from .authoring_forms import NewProgramForm, ProgramForm, int_or_none, pad_rows
 
 
@@ -99,6 +101,16 @@ def _path_page(form: ProgramForm, program: Program | None):
         else:
             flash(message, "success")
             return redirect(url_for(".path_edit", slug=saved.slug), 303)
+    tests = program_tests(program) if program is not None else []
     return render_template(
-        "lms_roi/authoring/path_form.html", form=form, program=program, list_errors=list_errors
+        "lms_roi/authoring/path_form.html",
+        form=form,
+        program=program,
+        list_errors=list_errors,
+        tests=tests,
+        free_test_kinds=[k for k in PROGRAM_TEST_KINDS if k not in {t.kind for t in tests}],
+        kind_labels=KIND_LABELS,
     ), 422 if (form.errors or list_errors or form.form_errors) else 200
+
+
+from . import authoring_path_tests  # noqa: E402, F401  (a path's own tests: same blueprint)

@@ -11,7 +11,6 @@ from lms_roi.models import Completion, Module, SurveyResponse
 from lms_roi.models._types import METHODS
 from lms_roi.policy import current_person, policy
 from lms_roi.services import feedback, learning, review
-from lms_roi.services.mentees import organisation_today
 from lms_roi.services.paths import home_paths
 from lms_roi.services.recommendations import recommend
 
@@ -23,7 +22,7 @@ learner = Blueprint("learner", __name__)
 def home():
     person = current_person()
     db = session()
-    today = organisation_today()
+    today = learning.learner_today(person)
     completions = db.execute(
         select(Completion, Module, SurveyResponse.id)
         .join(Module, Module.id == Completion.module_id)
@@ -53,6 +52,7 @@ def home():
         n_modules=totals[1],
         started=started,
         reviews_due=review.due_items(person, utcnow()),
+        reviews_left_today=review.left_today(person),
         next_review=review.next_due_at(person),
         follow_ups=feedback.open_follow_ups(person, today),
         paths=home_paths(person),

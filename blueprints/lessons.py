@@ -17,7 +17,6 @@ from lms_roi.lessons import split_steps
 from lms_roi.models import FollowUp, Module
 from lms_roi.policy import current_person, policy
 from lms_roi.services import feedback, learning, paths
-from lms_roi.services.mentees import organisation_today
 from lms_roi.services.quizzes import best_attempt
 
 from .forms import csrf_header_ok
@@ -39,6 +38,8 @@ def module_detail(slug: str):
     module = _published(slug)
     steps = split_steps(module.body_md)
     progress = learning.progress_of(person, module)
+    if progress is not None and progress.version != module.current_version:
+        progress = None  # a new version: its lesson starts afresh
     seen = set(progress.steps_seen or []) if progress else set()
     quizzes = learning.module_quizzes(module)
     final_quiz = learning.completion_quiz(module)
@@ -180,7 +181,7 @@ def survey(slug: str):
 @policy("learner")
 def follow_ups():
     person = current_person()
-    today = organisation_today()
+    today = learning.learner_today(person)
     return render_template(
         "lms_roi/lessons/follow_ups.html",
         items=feedback.open_follow_ups(person, today),
@@ -196,7 +197,7 @@ def follow_up(follow_up_id: int):
     if item is None or item.learner_id != person.id:
         abort(404)
     module = session().get(Module, item.module_id)
-    today = organisation_today()
+    today = learning.learner_today(person)
     form = FollowUpForm()
     if item.answered_at is None and form.validate_on_submit():
         answers = feedback.FollowUpAnswers(

@@ -29,8 +29,13 @@ def path_list():
 @paths.route("/paths/<slug>")
 @policy("learner")
 def path_detail(slug: str):
-    progress = path_service.path_progress(current_person(), _program(slug))
-    return render_template("lms_roi/paths/detail.html", progress=progress, form=PathActionForm())
+    page = path_service.path_page(current_person(), _program(slug))
+    return render_template(
+        "lms_roi/paths/detail.html",
+        progress=page.progress,
+        tests=page.tests,
+        form=PathActionForm(),
+    )
 
 
 @paths.route("/paths/<slug>/enroll", methods=["POST"])

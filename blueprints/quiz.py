@@ -16,11 +16,12 @@ from flask_wtf import FlaskForm
 from lms_roi.db import session
 from lms_roi.errors import DomainError
 from lms_roi.labels import label
-from lms_roi.models import Module, Quiz
+from lms_roi.models import Module, Program, Quiz
 from lms_roi.policy import current_person, policy
-from lms_roi.services import quizzes, review
+from lms_roi.services import feedback, quizzes, review
 
 quiz = Blueprint("quiz", __name__)
+
 
 class ActionForm(FlaskForm):
     """A form with nothing but its CSRF token (start, submit, review)."""
@@ -47,6 +48,7 @@ def quiz_intro(quiz_id: int):
         "lms_roi/quiz/intro.html",
         quiz=found,
         module=module,
+        program=_program_of(found),
         kind=label(found.kind, "quiz_kind"),
         standing=quizzes.standing(person, found),
         form=form,
@@ -74,15 +76,28 @@ def attempt_page(quiz_id: int, attempt_no: int):
                 session().rollback()
                 flash(error.message, "error")
         return redirect(_attempt_url(attempt))
-    context = {"quiz": found, "module": module, "attempt": attempt, "form": form}
+    context = {
+        "quiz": found,
+        "module": module,
+        "program": _program_of(found),
+        "attempt": attempt,
+        "form": form,
+    }
     if attempt.submitted_at is None:
         return render_template(
             "lms_roi/quiz/attempt.html", shown=quizzes.presented(attempt), **context
         )
+    left = quizzes.attempts_left(person, found)
     return render_template(
         "lms_roi/quiz/result.html",
         results=quizzes.graded_questions(attempt),
-        left=quizzes.attempts_left(person, found),
+        left=left,
+        reveal=quizzes.reveals_answers(attempt, left),
+        # The pass may have completed the module: invite the survey right here.
+        ask_survey=module is not None
+        and attempt.passed
+        and feedback.has_completed(person, module)
+        and feedback.survey_of(person, module) is None,
         **context,
     )
 
@@ -117,13 +132,22 @@ def daily_review():
     )
 
 
+def _program_of(found: Quiz) -> Program | None:
+    """The path a path's own test belongs to (None for a module quiz)."""
+    return session().get(Program, found.program_id) if found.program_id else None
+
+
 def _visible_quiz(quiz_id: int) -> tuple[Quiz, Module | None]:
-    """The quiz and its module; 404 for a missing quiz or one of an unpublished module."""
-    found = session().get(Quiz, quiz_id)
+    """The quiz and its module (None for a path's own test); 404 for a missing quiz,
+    one of an unpublished module or one of a path that no longer exists."""
+    db = session()
+    found = db.get(Quiz, quiz_id)
     if found is None:
         abort(404)
-    module = session().get(Module, found.module_id) if found.module_id else None
+    module = db.get(Module, found.module_id) if found.module_id else None
     if module is not None and not module.published:
+        abort(404)
+    if found.program_id is not None and db.get(Program, found.program_id) is None:
         abort(404)
     return found, module
 

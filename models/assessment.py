@@ -133,6 +133,8 @@ class AttemptAnswer(Base):
     )
     selected_choice_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     correct: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The question's score (0..1) when graded: results keep it when a question is edited.
+    score: Mapped[float | None] = mapped_column(Float)
 
 
 class SurveyResponse(Base):

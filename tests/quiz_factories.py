@@ -93,23 +93,11 @@ def wrong_answers(quiz: Quiz) -> dict[int, list[int]]:
 
 
 def stub_try_complete(monkeypatch) -> list:
-    """Replace ``learning.try_complete`` by a recorder (the module may not exist yet)."""
-    import sys
-    import types
+    """Replace ``learning.try_complete`` by a recorder of (learner, module) calls."""
+    from lms_roi.services import learning
 
-    import lms_roi.services
-
-    try:
-        from lms_roi.services import learning
-    except ImportError:
-        learning = types.ModuleType("lms_roi.services.learning")
-        monkeypatch.setitem(sys.modules, "lms_roi.services.learning", learning)
-        monkeypatch.setattr(lms_roi.services, "learning", learning, raising=False)
     calls = []
     monkeypatch.setattr(
-        learning,
-        "try_complete",
-        lambda learner, module: calls.append((learner, module)),
-        raising=False,
+        learning, "try_complete", lambda learner, module, **_: calls.append((learner, module))
     )
     return calls

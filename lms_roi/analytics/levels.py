@@ -6,8 +6,9 @@ import pandas as pd
 from sqlalchemy import Float, case, func, select
 
 from lms_roi.db import utcnow
-from lms_roi.models import Attempt, Enrollment, FollowUp, ProgramModule, Quiz, SurveyResponse
+from lms_roi.models import Enrollment, FollowUp, ProgramModule, Quiz, SurveyResponse
 
+from .knowledge import TEST_KINDS, pre_post_scores
 from .loader import frame
 
 LEVEL_COLUMNS = [
@@ -21,7 +22,11 @@ LEVEL_COLUMNS = [
 
 
 def learner_levels() -> pd.DataFrame:
-    """One row per learner and module: rating, relevance, pre/post scores, follow-up answers."""
+    """One row per learner and module: rating, relevance, pre/post scores, follow-up answers.
+
+    ``pre_score`` is the learner's first submitted pre-test attempt, ``post_score``
+    their best post-test attempt (:func:`~lms_roi.analytics.knowledge.pre_post_scores`).
+    """
     surveys = frame(
         select(
             SurveyResponse.learner_id,
@@ -30,26 +35,12 @@ def learner_levels() -> pd.DataFrame:
             SurveyResponse.relevance,
         )
     )
-    scores = frame(
-        select(
-            Attempt.learner_id,
-            Quiz.module_id,
-            Quiz.kind,
-            func.min(Attempt.score_pct).label("first_score"),
-            func.max(Attempt.score_pct).label("best_score"),
-        )
-        .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .where(
-            Quiz.kind.in_(("pre_test", "post_test")),
-            Attempt.score_pct.is_not(None),
-            Quiz.module_id.is_not(None),
-        )
-        .group_by(Attempt.learner_id, Quiz.module_id, Quiz.kind)
+    # First pre-test attempt, best post-test attempt: the learner pages' definition.
+    scores = (
+        frame(pre_post_scores(Quiz.module_id))
+        .rename(columns={"owner_id": "module_id", "pre": "pre_score", "post": "post_score"})
+        .astype({"pre_score": float, "post_score": float})
     )
-    pre = scores[scores["kind"] == "pre_test"].set_index(["learner_id", "module_id"])["first_score"]
-    post = scores[scores["kind"] == "post_test"].set_index(["learner_id", "module_id"])[
-        "best_score"
-    ]
     follow = frame(
         select(
             FollowUp.learner_id,
@@ -64,11 +55,39 @@ def learner_levels() -> pd.DataFrame:
         .group_by(FollowUp.learner_id, FollowUp.module_id)
     )
     keys = ["learner_id", "module_id"]
-    levels = surveys.set_index(keys).join(
-        pd.DataFrame({"pre_score": pre, "post_score": post}), how="outer"
-    )
+    levels = surveys.set_index(keys).join(scores.set_index(keys), how="outer")
     levels = levels.join(follow.set_index(keys), how="outer")
     return levels.reset_index()
+
+
+def program_test_gains() -> pd.Series:
+    """Mean knowledge gain (points) in each path's own tests, for paths that have both.
+
+    Indexed by program id: paths with a pre-test and a post-test of their own, each
+    with the mean ``post - pre`` of the learners who have both scores (NaN while
+    nobody has). Two queries; see :func:`program_gain_means`.
+    """
+    tests = frame(
+        select(Quiz.program_id, Quiz.kind)
+        .where(Quiz.program_id.is_not(None), Quiz.kind.in_(TEST_KINDS))
+        .distinct()
+    )
+    scores = frame(pre_post_scores(Quiz.program_id)).rename(columns={"owner_id": "program_id"})
+    return program_gain_means(tests, scores)
+
+
+def program_gain_means(tests: pd.DataFrame, scores: pd.DataFrame) -> pd.Series:
+    """Mean ``post - pre`` per path among paths with both a pre-test and a post-test.
+
+    ``tests``: ``program_id``, ``kind`` of the paths' own tests; ``scores``:
+    ``learner_id``, ``program_id``, ``pre``, ``post`` (one row per learner and path).
+    Learners missing either score are left out; a path whose learners all are gets NaN.
+    """
+    kinds = tests.groupby("program_id")["kind"].nunique()
+    tested = kinds.index[kinds == len(TEST_KINDS)]
+    gains = scores["post"].astype(float) - scores["pre"].astype(float)
+    means = gains.groupby(scores["program_id"]).mean()
+    return means.reindex(tested).astype(float).rename("l2_gain").rename_axis("program_id")
 
 
 def enrolled_learners() -> pd.DataFrame:

@@ -274,6 +274,8 @@ class _Context:
         programs = frame(select(Program.id, Program.slug)).set_index("id")["slug"]
         steps = frame(select(ProgramModule.program_id, ProgramModule.module_id))
         own = program_costs(self.completions, self.inputs.cost_items, steps, self.inputs.tutoring)
+        # A path with its own pre/post tests measures level 2 with them, not its modules'.
+        test_gains = lv.program_test_gains()
         rows, members = [], []
         for program_id, slug in programs.items():
             module_ids = steps.loc[steps["program_id"] == program_id, "module_id"]
@@ -282,6 +284,8 @@ class _Context:
             done = self.completions[self.completions["module_id"].isin(module_ids)]
             effects = self.effects[self.effects["module_id"].isin(module_ids)]
             members.append(done[["learner_id", "module_id"]].assign(group=len(rows)))
+            tested = program_id in test_gains.index
+            self.extra.append({"l2_gain": _number(test_gains[program_id])} if tested else {})
             rows.append(
                 {
                     "program": slug,

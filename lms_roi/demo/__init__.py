@@ -5,7 +5,7 @@ Same seed and same ``as_of`` date give the same data.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 from flask import current_app
@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 from lms_roi.db import Base, session
 from lms_roi.models import Learner
 
-from . import activity, catalog, people
+from . import activity, catalog, journey, people
 from .people import DEMO_DOMAIN, DEMO_PASSWORD
 
 
@@ -47,6 +47,7 @@ def build_demo(
     kpi_ids = catalog.create_kpis()
     staff = people.create_people(rng, learners, teams)
     module_ids = catalog.create_modules(kpi_ids, months[0], improved_on)
+    journey.create_prerequisites(module_ids)
     quizzes = catalog.create_quizzes(module_ids)
     program_ids = catalog.create_programs(
         module_ids,
@@ -64,6 +65,8 @@ def build_demo(
     activity.record_completions(rng, plan, module_ids)
     activity.record_reactions_and_follow_ups(rng, plan, module_ids, as_of)
     n_pairs = activity.record_tutoring(rng, staff, program_ids, months, as_of)
+    journey.queue_missed_questions()
+    journey.start_a_lesson(datetime.combine(as_of, time(9), tzinfo=UTC))
     db.commit()
     prefix = current_app.extensions["lms_roi"].url_prefix
     return "\n".join(

@@ -170,6 +170,7 @@ def record_assessments(rng, plan, quizzes) -> None:
             question_id=question_id,
             selected_choice_ids=selected,
             correct=points == 1,
+            score=points,
         )
         for a, picks in zip(attempts, answer_plan, strict=True)
         for question_id, selected, points in picks
@@ -238,6 +239,12 @@ def record_reactions_and_follow_ups(rng, plan, module_ids, as_of: date) -> None:
         for offset in (30, 60, 90):
             due = c.day + timedelta(days=offset)
             answered = due <= as_of and rng.random() < 0.6
+            applied = bool(rng.random() < 0.45 + 3 * best) if answered else None
+            # Drawn only for answered follow-ups, in this order (a stable random stream).
+            attribution = (
+                float(np.clip(round(rng.normal(35 + 250 * best, 12)), 0, 100)) if answered else 0
+            )
+            confidence = float(np.clip(round(rng.normal(70, 12)), 10, 100)) if answered else 0
             follow_ups.append(
                 dict(
                     learner_id=c.learner_id,
@@ -245,13 +252,10 @@ def record_reactions_and_follow_ups(rng, plan, module_ids, as_of: date) -> None:
                     offset_days=offset,
                     due_on=due,
                     answered_at=_moment(due, 10) if answered else None,
-                    applied=bool(rng.random() < 0.45 + 3 * best) if answered else None,
-                    attribution_pct=float(np.clip(round(rng.normal(35 + 250 * best, 12)), 0, 100))
-                    if answered
-                    else None,
-                    confidence_pct=float(np.clip(round(rng.normal(70, 12)), 10, 100))
-                    if answered
-                    else None,
+                    applied=applied,
+                    # As the follow-up form records it: not applied credits nothing.
+                    attribution_pct=(attribution if applied else 0.0) if answered else None,
+                    confidence_pct=(confidence if applied else 100.0) if answered else None,
                 )
             )
     db = session()

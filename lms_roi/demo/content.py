@@ -349,3 +349,11 @@ BADGES = {
     "perfectionist": ("Perfectionist", "Three perfect quiz scores.", {"perfect_quizzes": 3}, 25),
     "on-a-roll": ("On a roll", "A seven-day learning streak.", {"streak": 7}, 20),
 }
+
+# module: modules to complete first (the path order suggests; these are enforced).
+PREREQUISITES = {
+    "seo-technical-audit": ("seo-fundamentals",),
+    "paid-search-bidding": ("keyword-research-micro",),
+    "negotiation-workshop": ("objection-handling-micro",),
+    "email-nurturing": ("lead-qualification",),
+}

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from lms_roi.db import session, utcnow
 from lms_roi.errors import DomainError
@@ -139,11 +139,21 @@ def answer_follow_up(
             _("When you applied it, say how much of the change it explains and how sure you are."),
             field,
         )
-    follow_up.applied = answers.applied
-    # Not applied means none of the change comes from the training.
-    follow_up.attribution_pct = answers.attribution_pct if answers.applied else 0.0
-    follow_up.confidence_pct = answers.confidence_pct if answers.applied else 100.0
-    follow_up.comment = answers.comment.strip()
-    follow_up.answered_at = now or utcnow()
-    session().flush()
+    # Not applied means none of the change comes from the training. The UPDATE only
+    # takes an unanswered row, so of two concurrent answers the first one stays.
+    written = session().execute(
+        update(FollowUp)
+        .where(FollowUp.id == follow_up.id, FollowUp.answered_at.is_(None))
+        .values(
+            applied=answers.applied,
+            attribution_pct=answers.attribution_pct if answers.applied else 0.0,
+            confidence_pct=answers.confidence_pct if answers.applied else 100.0,
+            comment=answers.comment.strip(),
+            answered_at=now or utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not written:
+        raise DomainError("already_answered", _("This follow-up is already answered."), None)
+    session().refresh(follow_up)
     return follow_up

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lms_roi.db import IN_CHUNK, chunked, session, utcnow
+from lms_roi.errors import DomainError
 from lms_roi.lessons import split_steps
 from lms_roi.models import (
     Attempt,
@@ -39,6 +40,8 @@ LIVE_SOURCES = ("web", "api")
 # A heartbeat adds at most this many seconds, and never more than the time since
 # the previous one: a tab left open, or a replayed request, cannot inflate time spent.
 HEARTBEAT_CAP_S = 60
+# Time spent in a module counts up to this many times its planned duration.
+TIME_SPENT_CAP_FACTOR = 4
 INSERT_CHUNK = 5000
 
 
@@ -109,7 +112,10 @@ def record_completion(
             db.add(completion)
             db.flush()
     except IntegrityError:
-        found = _existing(learner.id, module.id, completed_at, key)
+        # Either the same live completion (by key) or a history row at the same moment.
+        found = _existing(learner.id, module.id, completed_at, key) or _existing(
+            learner.id, module.id, completed_at, None
+        )
         if found is None:
             raise
         return CompletionResult(found, False)
@@ -186,8 +192,50 @@ def record_completions(rows: Sequence[dict], source: str = "import") -> BatchCou
     if inserts:
         done = [(r["learner_id"], r["module_id"], r["completed_at"]) for r in inserts]
         _after_completions(done)
+        _mark_progress_completed(done)
         _send_batch_signals(done)
     return counts
+
+
+def _mark_progress_completed(done: list[tuple[int, int, datetime]]) -> None:
+    """Lessons in progress that a batch completed are completed (one UPDATE per chunk)."""
+    first: dict[tuple[int, int], datetime] = {}
+    for learner_id, module_id, moment in done:
+        if (learner_id, module_id) not in first or moment < first[(learner_id, module_id)]:
+            first[(learner_id, module_id)] = moment
+    db = session()
+    for part in chunked(list(first), IN_CHUNK):
+        started = db.execute(
+            select(ModuleProgress.id, ModuleProgress.learner_id, ModuleProgress.module_id).where(
+                tuple_(ModuleProgress.learner_id, ModuleProgress.module_id).in_(part),
+                ModuleProgress.completed_at.is_(None),
+            )
+        ).all()
+        if started:
+            db.execute(
+                update(ModuleProgress),
+                [dict(id=pid, completed_at=first[(lid, mid)]) for pid, lid, mid in started],
+            )
+
+
+class ModuleLocked(DomainError):
+    """A prerequisite of the module is not completed yet."""
+
+    status = 409
+
+
+def ensure_unlocked(learner: Learner, module: Module) -> None:
+    """Refuse (``module_locked``) while a prerequisite of ``module`` is not completed."""
+    from . import paths
+
+    missing = paths.missing_prerequisites(learner, module)
+    if missing:
+        raise ModuleLocked("module_locked", paths.prerequisite_message(missing), "module")
+
+
+def learner_today(learner: Learner) -> date:
+    """Today's date where the learner is (their time zone, else the organisation's)."""
+    return _local_date(utcnow(), learner.timezone)
 
 
 def completion_quiz(module: Module) -> Quiz | None:
@@ -255,8 +303,18 @@ def in_progress(learner: Learner, limit: int = 3) -> list[tuple[ModuleProgress, 
 
 
 def start_module(learner: Learner, module: Module, now: datetime | None = None) -> ModuleProgress:
-    """The learner's progress in ``module``, created on the first visit."""
+    """The learner's progress in ``module``, created on the first visit.
+
+    A new version of the module starts the lesson afresh: the steps seen in an
+    earlier version do not count towards completing this one.
+    """
     progress = progress_of(learner, module)
+    if progress is not None and progress.version != module.current_version:
+        progress.version = module.current_version
+        progress.steps_seen = []
+        progress.current_step = 0
+        progress.completed_at = None
+        session().flush()
     if progress is None:
         now = now or utcnow()
         progress = ModuleProgress(
@@ -283,7 +341,11 @@ def start_module(learner: Learner, module: Module, now: datetime | None = None) 
 def see_step(
     learner: Learner, module: Module, index: int, now: datetime | None = None
 ) -> tuple[ModuleProgress, CompletionResult | None]:
-    """Mark lesson step ``index`` seen and resume there; completes the module when it can."""
+    """Mark lesson step ``index`` seen and resume there; completes the module when it can.
+
+    Refused (``module_locked``) while a prerequisite is missing.
+    """
+    ensure_unlocked(learner, module)
     steps = split_steps(module.body_md)
     index = min(max(index, 0), len(steps) - 1)
     progress = start_module(learner, module, now)
@@ -304,21 +366,53 @@ def heartbeat(
     now = now or utcnow()
     progress = start_module(learner, module, now)
     since_last = max((now - progress.last_activity_at).total_seconds(), 0)
-    added = int(min(max(seconds, 0), HEARTBEAT_CAP_S, since_last + 1))
-    progress.time_spent_s = (progress.time_spent_s or 0) + added
-    progress.last_activity_at = now
+    # Whole seconds actually elapsed; a faster beat adds nothing and leaves the clock
+    # running from the last counted one, so beats cannot outrun real time.
+    added = int(min(max(seconds, 0), HEARTBEAT_CAP_S, since_last))
+    ceiling = module.duration_minutes * 60 * TIME_SPENT_CAP_FACTOR
+    added = max(min(added, ceiling - (progress.time_spent_s or 0)), 0)
+    if added:
+        progress.time_spent_s = (progress.time_spent_s or 0) + added
+        progress.last_activity_at = progress.last_activity_at + timedelta(seconds=added)
+        if (now - progress.last_activity_at).total_seconds() > HEARTBEAT_CAP_S:
+            progress.last_activity_at = now
+    elif since_last > HEARTBEAT_CAP_S:
+        progress.last_activity_at = now
     session().flush()
     return progress
 
 
+def lesson_started(learner: Learner, module: Module) -> bool:
+    """Whether the learner has seen a step of the module or completed it (any version)."""
+    db = session()
+    seen = db.scalar(
+        select(ModuleProgress.steps_seen).where(
+            ModuleProgress.learner_id == learner.id, ModuleProgress.module_id == module.id
+        )
+    )
+    if seen:
+        return True
+    return (
+        db.scalar(
+            select(Completion.id)
+            .where(Completion.learner_id == learner.id, Completion.module_id == module.id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def steps_remaining(learner: Learner, module: Module) -> list[int]:
-    """Indexes of the lesson steps ``learner`` has not seen yet."""
+    """Indexes of the current version's lesson steps ``learner`` has not seen yet."""
     progress = progress_of(learner, module)
-    seen = set(progress.steps_seen or []) if progress else set()
+    current = progress is not None and progress.version == module.current_version
+    seen = set(progress.steps_seen or []) if current else set()
     return [i for i in range(len(split_steps(module.body_md))) if i not in seen]
 
 
-def try_complete(learner: Learner, module: Module) -> CompletionResult | None:
+def try_complete(
+    learner: Learner, module: Module, *, source: str = "web"
+) -> CompletionResult | None:
     """Complete ``module`` when every step is seen and its quiz (if any) is passed.
 
     The completion's score is the best passing score of the completion quiz.
@@ -332,7 +426,7 @@ def try_complete(learner: Learner, module: Module) -> CompletionResult | None:
         score = passed_score(learner, quiz)
         if score is None:
             return None
-    return record_completion(learner, module, source="web", score=score)
+    return record_completion(learner, module, source=source, score=score)
 
 
 def version_timeline(module_ids: Iterable[int]) -> dict[int, tuple[list[datetime], list[int]]]:
@@ -480,6 +574,9 @@ def _local_date(moment: datetime, zone: str | None) -> date:
 
 __all__ = [
     "BatchCounts",
+    "ModuleLocked",
+    "ensure_unlocked",
+    "learner_today",
     "CompletionResult",
     "completion_quiz",
     "heartbeat",

@@ -6,7 +6,9 @@ modules' prerequisites (:class:`~lms_roi.models.ModulePrerequisite`): a module i
 *locked* while one of its required modules has no completion by the learner (any
 version counts), and the page says which one to complete first. An enrollment turns
 ``completed`` once every module of its path is completed
-(:func:`refresh_enrollment`, called after each completion).
+(:func:`refresh_enrollment`, called after each completion). A path may have its own
+pre-test (offered before its first module, optional) and post-test (open once every
+module is completed): :func:`path_page` adds them and the learner's gain.
 
 Reads are a fixed handful of queries per page, whatever the number of paths and steps.
 Services only flush; the caller commits.
@@ -25,6 +27,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
+from lms_roi.analytics.knowledge import TEST_KINDS, ProgramGain, learner_program_gains
 from lms_roi.db import chunked, session
 from lms_roi.errors import DomainError
 from lms_roi.models import (
@@ -35,6 +38,8 @@ from lms_roi.models import (
     ModulePrerequisite,
     Program,
     ProgramModule,
+    Question,
+    Quiz,
 )
 
 COMPLETED, AVAILABLE, LOCKED = "completed", "available", "locked"
@@ -82,6 +87,47 @@ class PathProgress:
     @property
     def next_step(self) -> PathStep | None:
         return next((step for step in self.steps if step.is_next), None)
+
+
+@dataclass(frozen=True)
+class PathTests:
+    """A path's own pre-test and post-test (those with questions) for one learner.
+
+    ``gain`` holds the learner's scores (first pre-test attempt, best post-test
+    attempt) once either test was taken. The pre-test is offered until the learner
+    takes it or completes a module of the path (it measures what they knew on
+    arrival); the post-test opens once every module of the path is completed.
+    """
+
+    pre_test: Quiz | None
+    post_test: Quiz | None
+    gain: ProgramGain | None
+    started: bool
+    finished: bool
+
+    @property
+    def pre_score(self) -> float | None:
+        return self.gain.pre if self.gain else None
+
+    @property
+    def post_score(self) -> float | None:
+        return self.gain.post if self.gain else None
+
+    @property
+    def pre_open(self) -> bool:
+        return self.pre_test is not None and self.pre_score is None and not self.started
+
+    @property
+    def post_open(self) -> bool:
+        return self.post_test is not None and self.finished
+
+
+@dataclass(frozen=True)
+class PathPage:
+    """What a learner's path page shows: the steps, and the path's own tests."""
+
+    progress: PathProgress
+    tests: PathTests
 
 
 @dataclass(frozen=True)
@@ -297,6 +343,36 @@ def path_progress(learner: Learner, program: Program) -> PathProgress:
             next_found = True
         steps.append(step)
     return PathProgress(program, enrollment.status if enrollment else None, steps)
+
+
+def path_page(learner: Learner, program: Program) -> PathPage:
+    """The path's steps for the learner (:func:`path_progress`) and its own tests."""
+    progress = path_progress(learner, program)
+    return PathPage(progress, path_tests(learner, program, progress))
+
+
+def path_tests(learner: Learner, program: Program, progress: PathProgress) -> PathTests:
+    """The path's own pre-test and post-test and the learner's scores (two queries)."""
+    quizzes = session().scalars(
+        select(Quiz)
+        .where(
+            Quiz.program_id == program.id,
+            Quiz.kind.in_(TEST_KINDS),
+            select(Question.id).where(Question.quiz_id == Quiz.id).exists(),
+        )
+        .order_by(Quiz.id)
+    )
+    by_kind: dict[str, Quiz] = {}
+    for quiz in quizzes:
+        by_kind.setdefault(quiz.kind, quiz)
+    gain = next((g for g in learner_program_gains(learner.id) if g.program_id == program.id), None)
+    return PathTests(
+        pre_test=by_kind.get("pre_test"),
+        post_test=by_kind.get("post_test"),
+        gain=gain,
+        started=progress.done > 0,
+        finished=progress.total > 0 and progress.done == progress.total,
+    )
 
 
 def step_rows(learner_id: int, program_ids) -> dict[int, list[tuple[int, Module, bool, bool]]]:

@@ -1,7 +1,9 @@
-"""Authoring of a module's quizzes and their questions by analysts.
+"""Authoring of quizzes and their questions by analysts: a module's, and a path's own tests.
 
 A module has at most one quiz of each kind (practice, pre-test, post-test): the
 pre/post pair measures the knowledge gain and the completion rule looks one up by kind.
+A path (program) may have its own pre-test and post-test, at most one of each, which
+measure the gain over the whole path (its quizzes have ``program_id`` and no module).
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
 from lms_roi.db import session
-from lms_roi.models import AttemptAnswer, Choice, Learner, Module, Question, Quiz
+from lms_roi.models import AttemptAnswer, Choice, Learner, Module, Program, Question, Quiz
 from lms_roi.models._types import QUESTION_KINDS, QUIZ_KINDS
 from lms_roi.services.audit import record_audit
 from lms_roi.services.authoring_checks import SLUG_MAX, AuthoringInvalid, Problems, check_title
+
+#: The kinds of a path's own tests: they measure the path's gain (no practice quiz).
+PROGRAM_TEST_KINDS = ("pre_test", "post_test")
 
 
 @dataclass
@@ -55,24 +60,49 @@ def create_quiz(module: Module, draft: QuizDraft, *, actor: Learner | None = Non
     problems = _check_quiz(module, draft, None)
     if problems:
         raise AuthoringInvalid(problems)
-    quiz = Quiz(module_id=module.id, slug=_free_slug(module, draft.kind))
-    _apply_quiz(quiz, draft)
-    db = session()
-    db.add(quiz)
-    db.flush()
-    record_audit("quiz.created", actor=actor, target_type="quiz", target_id=quiz.slug)
-    return quiz
+    quiz = Quiz(module_id=module.id, slug=_free_slug(module.slug, draft.kind))
+    return _add_quiz(quiz, draft, actor)
+
+
+def create_program_test(
+    program: Program, draft: QuizDraft, *, actor: Learner | None = None
+) -> Quiz:
+    """Add a path's own pre-test or post-test (of a kind the path does not have yet)."""
+    problems = _check_quiz(None, draft, None, program=program)
+    if problems:
+        raise AuthoringInvalid(problems)
+    quiz = Quiz(program_id=program.id, slug=_free_slug(program.slug, draft.kind))
+    return _add_quiz(quiz, draft, actor)
+
+
+def program_tests(program: Program) -> list[Quiz]:
+    """The path's own tests: its pre-test, then its post-test (those it has)."""
+    quizzes = session().scalars(
+        select(Quiz).where(Quiz.program_id == program.id, Quiz.kind.in_(PROGRAM_TEST_KINDS))
+    )
+    return sorted(quizzes, key=lambda quiz: (PROGRAM_TEST_KINDS.index(quiz.kind), quiz.id))
 
 
 def update_quiz(quiz: Quiz, draft: QuizDraft, *, actor: Learner | None = None) -> Quiz:
-    """Change a quiz's settings (its kind too, when the module has no other quiz of that kind)."""
-    module = session().get(Module, quiz.module_id) if quiz.module_id else None
-    problems = _check_quiz(module, draft, quiz)
+    """Change a quiz's settings (its kind too, when its module or path has none of that kind)."""
+    db = session()
+    module = db.get(Module, quiz.module_id) if quiz.module_id else None
+    program = db.get(Program, quiz.program_id) if quiz.program_id else None
+    problems = _check_quiz(module, draft, quiz, program=program)
     if problems:
         raise AuthoringInvalid(problems)
     _apply_quiz(quiz, draft)
     session().flush()
     record_audit("quiz.updated", actor=actor, target_type="quiz", target_id=quiz.slug)
+    return quiz
+
+
+def _add_quiz(quiz: Quiz, draft: QuizDraft, actor: Learner | None) -> Quiz:
+    _apply_quiz(quiz, draft)
+    db = session()
+    db.add(quiz)
+    db.flush()
+    record_audit("quiz.created", actor=actor, target_type="quiz", target_id=quiz.slug)
     return quiz
 
 
@@ -127,12 +157,14 @@ def save_question(
         last = db.scalar(select(func.max(Question.position)).where(Question.quiz_id == quiz.id))
         question = Question(quiz_id=quiz.id, position=(last or 0) + 1)
         db.add(question)
-    question.kind = draft.kind
-    question.prompt = draft.prompt.strip()
-    question.explanation = draft.explanation.strip()
     stored = {choice.id: choice for choice in question.choices}
     rows = _filled(draft.choices)
     kept = {row.choice_id for row in rows if row.choice_id in stored}
+    # Checked before anything changes, so a refusal leaves the question as it was.
+    _refuse_removing_picked(question, set(stored) - kept, stored)
+    question.kind = draft.kind
+    question.prompt = draft.prompt.strip()
+    question.explanation = draft.explanation.strip()
     for choice_id, choice in stored.items():
         if choice_id not in kept:
             question.choices.remove(choice)
@@ -155,6 +187,32 @@ def save_question(
         details={"question_id": question.id},
     )
     return question
+
+
+def _refuse_removing_picked(question: Question, removed: set[int], stored: dict) -> None:
+    """Answers that past attempts picked stay: those attempts' results name them."""
+    if not removed or question.id is None:
+        return
+    picked: set[int] = set()
+    for selected in session().scalars(
+        select(AttemptAnswer.selected_choice_ids).where(AttemptAnswer.question_id == question.id)
+    ):
+        picked.update(selected or [])
+    blocked = sorted(removed & picked)
+    if blocked:
+        raise AuthoringInvalid(
+            [
+                (
+                    "choices",
+                    "choice_answered",
+                    _(
+                        "Learners picked “%(answer)s” in past attempts, so it cannot be "
+                        "removed: reword it instead.",
+                        answer=stored[blocked[0]].text,
+                    ),
+                )
+            ]
+        )
 
 
 def delete_question(question: Question, *, actor: Learner | None = None) -> None:
@@ -189,25 +247,48 @@ def _filled(choices: list[ChoiceDraft]) -> list[ChoiceDraft]:
     return [c for c in choices if c.text.strip()]
 
 
-def _check_quiz(module: Module | None, draft: QuizDraft, quiz: Quiz | None) -> Problems:
+def _check_quiz(
+    module: Module | None, draft: QuizDraft, quiz: Quiz | None, *, program: Program | None = None
+) -> Problems:
     problems: Problems = []
     if draft.kind not in QUIZ_KINDS:
         problems.append(("kind", "quiz_kind_invalid", _("Choose a kind of quiz.")))
-    elif module is not None:
+    elif program is not None and draft.kind not in PROGRAM_TEST_KINDS:
+        problems.append(
+            (
+                "kind",
+                "program_test_kind",
+                _("A path has a pre-test and a post-test only: choose one of them."),
+            )
+        )
+    elif module is not None or program is not None:
+        owner = Quiz.module_id == module.id if module is not None else Quiz.program_id == program.id
         taken = session().scalar(
             select(Quiz).where(
-                Quiz.module_id == module.id,
+                owner,
                 Quiz.kind == draft.kind,
                 Quiz.id != (quiz.id if quiz is not None else -1),
             )
         )
-        if taken is not None:
+        if taken is not None and module is not None:
             problems.append(
                 (
                     "kind",
                     "quiz_kind_taken",
                     _(
                         "This module already has a quiz of this kind (%(title)s): "
+                        "edit that one instead.",
+                        title=taken.title,
+                    ),
+                )
+            )
+        elif taken is not None:
+            problems.append(
+                (
+                    "kind",
+                    "quiz_kind_taken",
+                    _(
+                        "This path already has a test of this kind (%(title)s): "
                         "edit that one instead.",
                         title=taken.title,
                     ),
@@ -235,9 +316,12 @@ def _apply_quiz(quiz: Quiz, draft: QuizDraft) -> None:
     quiz.shuffle = draft.shuffle
 
 
-def _free_slug(module: Module, kind: str) -> str:
-    """``seo-basics-post-test``, with a number added if a program quiz took it."""
-    base = f"{module.slug}-{kind.replace('_', '-')}"[:SLUG_MAX]
+def _free_slug(owner_slug: str, kind: str) -> str:
+    """``seo-basics-post-test``, with a number added if another quiz took it.
+
+    Module and path slugs may coincide, so a path's test may be ``growth-pre-test-2``.
+    """
+    base = f"{owner_slug}-{kind.replace('_', '-')}"[:SLUG_MAX]
     slug, number = base, 1
     while session().scalar(select(Quiz.id).where(Quiz.slug == slug)) is not None:
         number += 1

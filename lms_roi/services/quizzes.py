@@ -122,15 +122,33 @@ def standing(learner: Learner, quiz: Quiz) -> QuizStanding:
 
 
 def graded_questions(attempt: Attempt) -> list[QuestionResult]:
-    """The submitted attempt's questions in the order shown, with picks and scores."""
-    picked = {answer.question_id: answer.selected_choice_ids for answer in attempt.answers}
+    """The submitted attempt's questions in the order shown, with picks and scores.
+
+    Scores are the ones recorded when the attempt was graded: an author editing the
+    question later (another correct answer, a choice removed) does not rewrite history.
+    """
+    answers = {answer.question_id: answer for answer in attempt.answers}
     results = []
     for question, choices in presented(attempt):
-        selected = list(picked.get(question.id) or [])
-        results.append(
-            QuestionResult(question, choices, selected, grade_question(question, selected))
-        )
+        answer = answers.get(question.id)
+        known = {choice.id for choice in choices}
+        selected = [c for c in (answer.selected_choice_ids if answer else []) if c in known]
+        if answer is not None and answer.score is not None:
+            score = answer.score
+        elif answer is not None:
+            score = 1.0 if answer.correct else grade_question(question, selected)
+        else:
+            score = 0.0
+        results.append(QuestionResult(question, choices, selected, score))
     return results
+
+
+def reveals_answers(attempt: Attempt, attempts_left: int | None) -> bool:
+    """Whether a submitted attempt may show the correct answers: once passed or out of tries.
+
+    Before that, showing them would hand the next attempt its answers.
+    """
+    return bool(attempt.passed) or attempts_left == 0
 
 
 def attempt_history(learner: Learner, quiz: Quiz) -> list[Attempt]:
@@ -200,6 +218,7 @@ def start_attempt(learner: Learner, quiz: Quiz, now: datetime | None = None) -> 
     counts). Refused with ``attempts_exhausted`` once ``quiz.max_attempts`` attempts
     were submitted, and with ``quiz_empty`` for a quiz without questions.
     """
+    _check_module_allows(learner, quiz)
     current = open_attempt(learner, quiz)
     if current is not None:
         return current
@@ -230,6 +249,56 @@ def start_attempt(learner: Learner, quiz: Quiz, now: datetime | None = None) -> 
             raise
         return current
     return attempt
+
+
+def _check_module_allows(learner: Learner, quiz: Quiz) -> None:
+    """A module's quizzes follow its prerequisites; its pre-test comes before its lesson.
+
+    The pre-test is open even while the module is locked (it places the learner), but
+    it closes once the lesson is started or the module completed: taken afterwards it
+    would no longer measure what the learner knew before.
+    """
+    if quiz.program_id is not None:
+        _check_program_allows(learner, quiz)
+        return
+    if quiz.module_id is None:
+        return
+    from .learning import ensure_unlocked, lesson_started
+
+    module = session().get(Module, quiz.module_id)
+    if quiz.kind != "pre_test":
+        ensure_unlocked(learner, module)
+    elif lesson_started(learner, module) and open_attempt(learner, quiz) is None:
+        raise DomainError(
+            "pre_test_closed",
+            _("The pre-test measures what you knew before the lesson: it closes once it starts."),
+            "quiz",
+        )
+
+
+def _check_program_allows(learner: Learner, quiz: Quiz) -> None:
+    """A path's pre-test closes once a module of the path is completed (it measures what
+    the learner knew on arrival); its post-test opens once every module is completed."""
+    from lms_roi.models import Program
+
+    from .paths import path_progress
+
+    progress = path_progress(learner, session().get(Program, quiz.program_id))
+    if quiz.kind == "pre_test" and progress.done > 0 and open_attempt(learner, quiz) is None:
+        raise DomainError(
+            "pre_test_closed",
+            _(
+                "The path's pre-test measures what you knew on arrival: it closes once you "
+                "complete a module of the path."
+            ),
+            "quiz",
+        )
+    if quiz.kind == "post_test" and (progress.total == 0 or progress.done < progress.total):
+        raise DomainError(
+            "post_test_not_open",
+            _("The path's post-test opens once you have completed every module of the path."),
+            "quiz",
+        )
 
 
 def presentation_order(
@@ -281,7 +350,11 @@ def grade_answers(
 
 
 def submit_attempt(
-    attempt: Attempt, answers: Mapping[int, Iterable[int]], now: datetime | None = None
+    attempt: Attempt,
+    answers: Mapping[int, Iterable[int]],
+    now: datetime | None = None,
+    *,
+    source: str = "web",
 ) -> Attempt:
     """Grade an attempt on the server and record it; a second submit changes nothing.
 
@@ -314,14 +387,22 @@ def submit_attempt(
     attempt.passed = attempt.score_pct + PASS_TOLERANCE >= quiz.pass_mark_pct
     for question_id, (selected, score) in graded.items():
         attempt.answers.append(
-            AttemptAnswer(question_id=question_id, selected_choice_ids=selected, correct=score == 1)
+            AttemptAnswer(
+                question_id=question_id,
+                selected_choice_ids=selected,
+                correct=score == 1,
+                score=score,
+            )
         )
     db.flush()
-    _after_submit(attempt, quiz, [q for q, (_s, score) in graded.items() if score < 1], now)
+    missed = [q for q, (_s, score) in graded.items() if score < 1]
+    _after_submit(attempt, quiz, missed, now, source)
     return attempt
 
 
-def _after_submit(attempt: Attempt, quiz: Quiz, missed: list[int], now: datetime) -> None:
+def _after_submit(
+    attempt: Attempt, quiz: Quiz, missed: list[int], now: datetime, source: str
+) -> None:
     from lms_roi.services import learning, review
 
     db = session()
@@ -332,7 +413,7 @@ def _after_submit(attempt: Attempt, quiz: Quiz, missed: list[int], now: datetime
             current_app._get_current_object(), learner=learner, quiz=quiz, attempt=attempt
         )
     if quiz.module_id is not None:
-        learning.try_complete(learner, db.get(Module, quiz.module_id))
+        learning.try_complete(learner, db.get(Module, quiz.module_id), source=source)
 
 
 def _submitted_count(learner_id: int, quiz_id: int) -> int:

@@ -41,8 +41,8 @@ LOW_PRE_TEST_PCT = 60
 MASTERED_PCT = 80
 #: KPI values of the last days compared with the team.
 KPI_WINDOW_DAYS = 90
-#: Fewest team learners with values (the learner included) for a meaningful median.
-MIN_TEAM_LEARNERS = 3
+#: Fewest team learners with values (the learner included): the privacy minimum of DESIGN §8.
+MIN_TEAM_LEARNERS = 5
 
 NEXT_IN_PATH, LOW_PRE_TEST, KPI_BELOW_TEAM = "next_in_path", "low_pre_test", "kpi_below_team"
 

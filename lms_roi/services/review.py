@@ -5,14 +5,19 @@ review it moves up a box and comes back after that box's interval (1, 3, 7, 14, 
 days for boxes 1-5); answered right in box 5 it retires. Answered wrong it goes back
 to box 1. ``repetitions`` counts consecutive right answers; ``last_reviewed_at`` marks
 the learner's review activity (reviews count as learning activity for streaks).
+
+Days are calendar days where the learner is (their time zone): an item is due from
+midnight of its day, and a learner answers at most :data:`DAILY_LIMIT` reviews a day.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -51,8 +56,30 @@ class ReviewOutcome:
         return list(self.question.choices)
 
 
+def due_from(now: datetime, days: int, zone: str | None) -> datetime:
+    """Midnight, in the learner's time zone, ``days`` calendar days after ``now``'s date."""
+    tz = _zone(zone)
+    local_day = now.astimezone(tz).date() + timedelta(days=days)
+    return datetime.combine(local_day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+def reviewed_today(learner: Learner, now: datetime | None = None) -> int:
+    """How many review answers the learner gave today (their calendar day)."""
+    start = due_from(now or utcnow(), 0, learner.timezone)
+    return session().scalar(
+        select(func.count(ReviewItem.id)).where(
+            ReviewItem.learner_id == learner.id, ReviewItem.last_reviewed_at >= start
+        )
+    )
+
+
+def left_today(learner: Learner, now: datetime | None = None) -> int:
+    """Reviews the learner may still answer today (the daily limit minus those answered)."""
+    return max(DAILY_LIMIT - reviewed_today(learner, now), 0)
+
+
 def enqueue(learner_id: int, question_ids: Iterable[int], now: datetime | None = None) -> None:
-    """Put questions the learner got wrong in box 1, due one day after ``now``.
+    """Put questions the learner got wrong in box 1, due from tomorrow (their calendar).
 
     A question already queued goes back to box 1; a retired one is reactivated. Only flushes.
     """
@@ -69,17 +96,24 @@ def enqueue(learner_id: int, question_ids: Iterable[int], now: datetime | None =
             )
         )
     }
+    zone = db.scalar(select(Learner.timezone).where(Learner.id == learner_id))
     for question_id in sorted(wanted):
         item = existing.get(question_id)
         if item is None:
             item = ReviewItem(learner_id=learner_id, question_id=question_id)
             db.add(item)
-        _back_to_box_one(item, now)
+        _back_to_box_one(item, now, zone)
     db.flush()
 
 
-def due_items(learner: Learner, now: datetime | None = None, limit: int = DAILY_LIMIT):
-    """Today's review: the learner's active items due by ``now``, oldest due first."""
+def due_items(learner: Learner, now: datetime | None = None, limit: int | None = None):
+    """Today's review: the learner's active items due by ``now``, oldest due first.
+
+    At most what is left of today's limit (``limit`` overrides it).
+    """
+    limit = left_today(learner, now) if limit is None else limit
+    if limit <= 0:
+        return []
     return list(
         session().scalars(
             select(ReviewItem)
@@ -120,11 +154,13 @@ def answer(item: ReviewItem, selected_ids: Iterable[int], now: datetime | None =
     if item.retired_at is not None or item.due_at > now:
         raise DomainError("review_not_due", _("This question is not due for review."), "item")
     question = session().get(Question, item.question_id)
-    selected = sorted({int(choice_id) for choice_id in selected_ids})
+    zone = session().scalar(select(Learner.timezone).where(Learner.id == item.learner_id))
+    known = {choice.id for choice in question.choices}
+    selected = sorted({int(choice_id) for choice_id in selected_ids} & known)
     correct = grade_question(question, selected) == 1
     item.last_reviewed_at = now
     if not correct:
-        _back_to_box_one(item, now)
+        _back_to_box_one(item, now, zone)
     elif item.box >= LAST_BOX:
         item.repetitions += 1
         item.retired_at = now
@@ -132,7 +168,7 @@ def answer(item: ReviewItem, selected_ids: Iterable[int], now: datetime | None =
         item.repetitions += 1
         item.box += 1
         item.interval_days = INTERVALS[item.box - 1]
-        item.due_at = now + timedelta(days=item.interval_days)
+        item.due_at = due_from(now, item.interval_days, zone)
     session().flush()
     return ReviewOutcome(
         item=item,
@@ -155,7 +191,8 @@ def answer_due(
     """
     now = now or utcnow()
     wanted = {int(item_id): ids for item_id, ids in answers.items() if ids}
-    if not wanted:
+    room = left_today(learner, now)
+    if not wanted or not room:
         return []
     items = (
         session()
@@ -168,16 +205,23 @@ def answer_due(
                 ReviewItem.due_at <= now,
             )
             .order_by(ReviewItem.due_at, ReviewItem.id)
-            .limit(DAILY_LIMIT)
+            .limit(room)
         )
         .all()
     )
     return [answer(item, wanted[item.id], now) for item in items]
 
 
-def _back_to_box_one(item: ReviewItem, now: datetime) -> None:
+def _back_to_box_one(item: ReviewItem, now: datetime, zone: str | None) -> None:
     item.box = 1
     item.interval_days = INTERVALS[0]
     item.repetitions = 0
-    item.due_at = now + timedelta(days=INTERVALS[0])
+    item.due_at = due_from(now, INTERVALS[0], zone)
     item.retired_at = None
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or current_app.config.get("LMS_ROI_TIMEZONE", "UTC"))
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")

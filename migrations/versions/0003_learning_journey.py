@@ -62,10 +62,15 @@ def upgrade() -> None:
     with op.batch_alter_table("lms_roi_survey_response", schema=None) as batch_op:
         batch_op.add_column(sa.Column("would_recommend", sa.Boolean(), nullable=True))
 
+    with op.batch_alter_table("lms_roi_attempt_answer", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("score", sa.Float(), nullable=True))
+
 
 def downgrade() -> None:
     """Remove the learner's journey columns (API completions become web ones)."""
     op.execute("UPDATE lms_roi_completion SET source = 'web' WHERE source = 'api'")
+    with op.batch_alter_table("lms_roi_attempt_answer", schema=None) as batch_op:
+        batch_op.drop_column("score")
     with op.batch_alter_table("lms_roi_survey_response", schema=None) as batch_op:
         batch_op.drop_column("would_recommend")
 

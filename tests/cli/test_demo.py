@@ -309,3 +309,46 @@ def test_demo_quizzes_have_real_questions_with_feedback(app, cli, db):
                     assert [c.text for c in question.choices] == ["True", "False"]
                 prompts.add(question.prompt)
         assert len(prompts) == 20 * 6  # no generic question shared between modules
+
+
+def test_demo_learners_have_a_journey_in_progress(app, cli, db):
+    """Prerequisites, review queues from missed questions, learner1 halfway in a lesson."""
+    from lms_roi.models import ModulePrerequisite, ModuleProgress, ReviewItem
+
+    assert cli.invoke(args=["lms-roi", "demo", "--learners", "10", "--as-of", AS_OF]).exit_code == 0
+    with app.app_context():
+        session = db.session
+        required = session.execute(
+            select(Module.slug, ModulePrerequisite.required_module_id)
+            .join(Module, Module.id == ModulePrerequisite.module_id)
+            .order_by(Module.slug)
+        ).all()
+        assert [slug for slug, _ in required] == [
+            "email-nurturing",
+            "negotiation-workshop",
+            "paid-search-bidding",
+            "seo-technical-audit",
+        ]
+        missed = session.execute(
+            select(Attempt.learner_id, AttemptAnswer.question_id)
+            .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+            .where(AttemptAnswer.correct.is_(False))
+            .distinct()
+        ).all()
+        queued = session.execute(
+            select(ReviewItem.learner_id, ReviewItem.question_id, ReviewItem.box)
+        ).all()
+        assert {(lid, qid) for lid, qid, _ in queued} == set(missed) and missed
+        assert {box for _, _, box in queued} == {1}
+        learner1 = session.scalar(select(Learner).where(Learner.email.like("learner1@%")))
+        progress = session.scalar(
+            select(ModuleProgress).where(ModuleProgress.learner_id == learner1.id)
+        )
+        assert progress.steps_seen == [0, 1] and progress.completed_at is None
+        completed = session.scalar(
+            select(func.count(Completion.id)).where(
+                Completion.learner_id == learner1.id,
+                Completion.module_id == progress.module_id,
+            )
+        )
+        assert completed == 0

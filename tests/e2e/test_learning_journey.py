@@ -119,11 +119,14 @@ def test_learner_goes_from_catalog_to_a_due_follow_up(app, browsing, page):
     page.get_by_role("button", name=t("Start the quiz")).click()
     _answer(page, post_questions, right=True)
     page.get_by_role("button", name=t("Submit my answers")).click()
+    # The pass completed the module: the result page invites the survey.
+    expect(page.get_by_role("status").last).to_have_text(
+        t("Module completed. Tell us what you thought of it.")
+    )
     browsing.check(page, "post-test-result")
-
-    # Completed: the survey.
     page.goto(browsing.url(f"/roi/modules/{MODULE}"))
     browsing.check(page, "module-completed")
+    page.go_back()
     page.get_by_role("link", name=t("Give your feedback (1 minute)")).click()
     survey = page.locator("form.stack")
     survey.get_by_role("group").nth(0).get_by_label("4", exact=True).check()

@@ -43,7 +43,7 @@ def test_learner_token_is_403_json(app, db, client):
     assert response.json == {
         "code": "forbidden",
         "field": None,
-        "message": "your roles do not allow this; it needs analyst or admin",
+        "message": "your roles do not allow this; it needs admin or analyst",
     }
 
 

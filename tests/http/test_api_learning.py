@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from factories import make_analyst_token, make_module, make_pair, make_person
 from lms_roi.db import session
-from lms_roi.models import Choice, Completion, FollowUp, Learner, Question, Quiz, ReviewItem
+from lms_roi.models import (
+    Attempt,
+    Choice,
+    Completion,
+    FollowUp,
+    Learner,
+    Question,
+    Quiz,
+    ReviewItem,
+)
 from lms_roi.services.tokens import issue_api_token
 
 BODY = "Intro\n\n## Budget\nAsk about money.\n\n## Authority\nFind who signs."
@@ -160,3 +169,33 @@ def test_progress_for_self_tutor_and_analyst_only(app, db, client, setup):
     assert client.get(url, headers=_auth(analyst)).status_code == 200
     stranger = client.get(url, headers=_auth(other_token))
     assert stranger.status_code == 404 and stranger.get_json()["code"] == "learner_not_found"
+    with app.app_context():
+        # The pair ended yesterday: the tutor's access ends with it.
+        from lms_roi.models import TutoringPair
+
+        pair = session().scalar(select(TutoringPair))
+        pair.ends_on = date.today() - timedelta(days=1)
+        db.session.commit()
+    assert client.get(url, headers=_auth(tutor_token)).status_code == 404
+
+
+def test_a_locked_module_quiz_is_refused_by_the_api(app, db, client, setup):
+    _analyst, learner, ids = setup
+    with app.app_context():
+        from lms_roi.models import Module, ModulePrerequisite
+
+        basics = make_module("qualification-basics")
+        locked = session().scalar(select(Module).where(Module.slug == "lead-qualification"))
+        session().add(ModulePrerequisite(module_id=locked.id, required_module_id=basics.id))
+        db.session.commit()
+    single_id, right, _wrong = ids["single"]
+    response = client.post(
+        f"/roi/api/v1/quizzes/{ids['quiz']}/attempts",
+        json={"answers": [{"question": single_id, "choices": [right]}]},
+        headers=_auth(learner),
+    )
+    assert response.status_code == 409
+    body = response.get_json()
+    assert body["code"] == "module_locked" and "Qualification Basics" in body["message"]
+    with app.app_context():
+        assert session().scalar(select(func.count(Attempt.id))) == 0

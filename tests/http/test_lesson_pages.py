@@ -130,7 +130,6 @@ def test_heartbeat_adds_capped_time_and_needs_the_csrf_token(app, db, client):
 def _heartbeats(app, db, client):
     page = client.get("/roi/modules/lead-qualification/steps/1").get_data(as_text=True)
     token = re.search(r'data-csrf-token="([^"]+)"', page).group(1)
-    assert token == _csrf(page) or _csrf(page)
     refused = client.post("/roi/modules/lead-qualification/heartbeat", data={"seconds": "15"})
     assert refused.status_code == 400 and refused.get_json()["code"] == "csrf_invalid"
     with app.app_context():

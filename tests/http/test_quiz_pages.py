@@ -84,8 +84,9 @@ def test_take_a_quiz_nothing_leaks_before_submitting_feedback_after(seo_quiz, cl
     assert "FB-multi-headings" in result and "FB-multi-age" in result
     assert "FB-multi-meta" not in result  # feedback of picked choices only
     assert "Partly right (17%)" in result
-    assert "Correct answers: Headings, Meta description, Image alt text" in result
-    assert "Correct answer: False" in result
+    # Failed with an attempt left: the right answers stay hidden for the next try.
+    assert "Correct answer" not in result and "correct answer</span>" not in result
+    assert "The correct answers show once you pass or have no attempt left" in result
     assert all(explanation in html.unescape(result) for explanation in EXPLANATIONS)
     assert "Try again" in result and 'href="/roi/modules/seo-basics"' in result
     # A resent form changes nothing.
@@ -94,6 +95,12 @@ def test_take_a_quiz_nothing_leaks_before_submitting_feedback_after(seo_quiz, cl
     assert "Not passed: 38.9%" in again
     intro = client.get(f"/roi/quizzes/{quiz_id}").get_data(as_text=True)
     assert "1 attempt left." in intro and "38.9%" in intro and "Start the quiz" in intro
+    # The last attempt, failed too: now the correct answers show.
+    client.post(f"/roi/quizzes/{quiz_id}")
+    client.post(f"/roi/quizzes/{quiz_id}/attempts/2", data=answer_form(ids, "True"))
+    last = client.get(f"/roi/quizzes/{quiz_id}/attempts/2").get_data(as_text=True)
+    assert "Correct answers: Headings, Meta description, Image alt text" in last
+    assert "Correct answer: False" in last and "Try again" not in last
 
 
 def test_passing_then_attempts_exhausted(seo_quiz, client, app, db):

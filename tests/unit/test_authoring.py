@@ -352,6 +352,31 @@ def test_editing_a_question_keeps_the_ids_of_its_answers(ctx):
     assert (saved.position, second.position) == (1, 2)
 
 
+def test_an_answer_picked_in_past_attempts_cannot_be_removed(ctx):
+    from lms_roi.models import Attempt, AttemptAnswer
+
+    quiz = quiz_authoring.create_quiz(make_module("seo-basics"), QuizDraft("practice", "Quiz"))
+    saved = quiz_authoring.save_question(quiz, question("single", RIGHT, WRONG))
+    right, wrong = saved.choices
+    learner = make_person("ana@example.com")
+    attempt = Attempt(quiz_id=quiz.id, learner_id=learner.id, attempt_no=1)
+    attempt.answers.append(AttemptAnswer(question_id=saved.id, selected_choice_ids=[wrong.id]))
+    session().add(attempt)
+    session().flush()
+    cleared = QuestionDraft(
+        kind="single",
+        prompt="Changed prompt",
+        choices=[
+            ChoiceDraft(RIGHT.text, True, choice_id=right.id),
+            ChoiceDraft("", choice_id=wrong.id),
+            ChoiceDraft("Another wrong one"),
+        ],
+    )
+    error = refused(quiz_authoring.save_question, quiz, cleared, saved)
+    assert (error.field, error.code) == ("choices", "choice_answered")
+    assert saved.prompt != "Changed prompt" and len(saved.choices) == 2
+
+
 # -- paths -------------------------------------------------------------------------------
 
 

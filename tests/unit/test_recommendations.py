@@ -27,9 +27,10 @@ def reasons(learner, **kwargs):
 
 @pytest.fixture
 def team(ctx):
-    """Ana, Bob and Cleo in the sales team."""
+    """Ana, Bob, Cleo, Dave and Eve in the sales team (5: the privacy minimum for a median)."""
     sales = make_team("sales")
-    return [make_person(f"{name}@example.com", team=sales) for name in ("ana", "bob", "cleo")]
+    names = ("ana", "bob", "cleo", "dave", "eve")
+    return [make_person(f"{name}@example.com", team=sales) for name in names]
 
 
 def test_next_in_path_is_the_first_module_not_completed(ctx):
@@ -87,7 +88,7 @@ def test_low_pre_tests_lowest_score_first_and_skip_rules(ctx):
 
 def _kpi_case(team):
     """Ana does worse than her team on cost per lead and qualified leads, better on CSAT."""
-    ana, bob, cleo = team
+    ana, bob, cleo, dave, eve = team
     leads = make_kpi("qualified_leads")
     leads.name = "Qualified leads"
     cpl = make_kpi("cost_per_lead", direction="lower")
@@ -101,12 +102,12 @@ def _kpi_case(team):
         "csat": make_module("service", kpis={csat: 1.0}),
     }
     values = {
-        # Means over the window: leads ana 5, bob 10, cleo 12 -> median 10, ana below.
-        leads: {ana: [4, 6], bob: [10], cleo: [12]},
-        # Cost per lead (lower is better): ana 80, bob 50, cleo 60 -> median 60, ana above.
-        cpl: {ana: [80], bob: [50], cleo: [60]},
-        # CSAT: ana 9, bob 7, cleo 8 -> median 8, ana above (better): no recommendation.
-        csat: {ana: [9], bob: [7], cleo: [8]},
+        # Means over the window: leads ana 5, bob 10, cleo 12, dave 10, eve 11 -> median 10.
+        leads: {ana: [4, 6], bob: [10], cleo: [12], dave: [10], eve: [11]},
+        # Cost per lead (lower is better): 80, 50, 60, 60, 55 -> median 60, ana above.
+        cpl: {ana: [80], bob: [50], cleo: [60], dave: [60], eve: [55]},
+        # CSAT: 9, 7, 8, 8, 8 -> median 8, ana above (better): no recommendation.
+        csat: {ana: [9], bob: [7], cleo: [8], dave: [8], eve: [8]},
     }
     for kpi, by_person in values.items():
         for person, series in by_person.items():
@@ -149,13 +150,15 @@ def test_kpi_rule_takes_the_next_heaviest_module_when_one_is_skipped(team):
     ]
 
 
-def test_kpi_rule_needs_three_team_learners_with_values(team):
-    ana, bob, _cleo = team
+def test_kpi_rule_needs_five_team_learners_with_values(team):
+    """A median of fewer than 5 people would say too much about each of them."""
     leads = make_kpi("qualified_leads")
     make_module("leads-deep", kpis={leads: 1.0})
-    make_kpi_value(ana, leads, date(2026, 5, 1), 1)
-    make_kpi_value(bob, leads, date(2026, 5, 1), 10)
-    assert reasons(ana, today=TODAY) == []
+    for person, value in zip(team[:4], (1, 10, 11, 12), strict=True):
+        make_kpi_value(person, leads, date(2026, 5, 1), value)
+    assert reasons(team[0], today=TODAY) == []
+    make_kpi_value(team[4], leads, date(2026, 5, 1), 13)
+    assert [code for _slug, code, _text in reasons(team[0], today=TODAY)] == ["kpi_below_team"]
 
 
 def test_rules_come_in_priority_order_without_duplicates_and_limit(team):
