@@ -18,19 +18,23 @@ from lms_roi.i18n import LANGUAGES, current_locale
 from lms_roi.models import Kpi
 from lms_roi.policy import current_person
 
-from . import api_learning  # noqa: F401  (routes on the api blueprint)
+from . import api_badges, api_gamification, api_learning  # noqa: F401  (routes on the api blueprint)
 from .admin import admin
 from .analytics import analytics
 from .api import api
 from .authoring import authoring
+from .badges import badges
+from .challenges import challenges
 from .desk import desk
 from .forms import LanguageForm, LogoutForm
 from .hr import hr
+from .leaderboards import leaderboards
 from .learner import learner
-from .navigation import home_endpoint, navigation, visible_areas
+from .navigation import home_endpoint, may_open, navigation, visible_areas
 from .objectives import objectives
 from .paths import paths
 from .quiz import quiz
+from .settings_page import settings_page
 from .tutor import tutor
 
 plugin = Blueprint(
@@ -45,6 +49,10 @@ plugin.register_blueprint(learner)
 plugin.register_blueprint(quiz)
 plugin.register_blueprint(paths)
 plugin.register_blueprint(authoring)
+plugin.register_blueprint(leaderboards)
+plugin.register_blueprint(badges)
+plugin.register_blueprint(settings_page)
+plugin.register_blueprint(challenges)
 plugin.register_blueprint(tutor)
 plugin.register_blueprint(hr)
 plugin.register_blueprint(desk)
@@ -64,6 +72,7 @@ def template_helpers() -> dict:
         "lms_roi_language_form": LanguageForm,
         "lms_roi_areas": visible_areas,
         "lms_roi_home": lambda person: url_for(home_endpoint(person)),
+        "lms_roi_may": may_open,
         "lms_roi_languages": LANGUAGES,
         "lms_roi_locale": current_locale,
         "lms_roi_kpi_name": kpi_name,

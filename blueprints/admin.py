@@ -141,3 +141,7 @@ def _field_error(form, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+# The gamification rules page adds its route to this blueprint.
+from . import admin_gamification  # noqa: E402, F401

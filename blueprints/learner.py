@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
 from lms_roi.db import session, utcnow
+from lms_roi.gamification import challenges, profile
 from lms_roi.lessons import split_steps
-from lms_roi.models import Completion, Module, SurveyResponse
+from lms_roi.models import Badge, Completion, Module, SurveyResponse
 from lms_roi.models._types import METHODS
 from lms_roi.policy import current_person, policy
 from lms_roi.services import feedback, learning, review
@@ -40,6 +42,8 @@ def home():
             Completion.learner_id == person.id
         )
     ).one()
+    game = profile.figures(person)
+    challenge_views = challenges.for_learner(person, settle=False)
     started = [
         (progress, module, len(split_steps(module.body_md)))
         for progress, module in learning.in_progress(person)
@@ -57,7 +61,35 @@ def home():
         follow_ups=feedback.open_follow_ups(person, today),
         paths=home_paths(person),
         recommendations=recommend(person, today),
+        game=game,
+        challenges=[v for v in challenge_views if v.status(utcnow()) in ("running", "won")],
+        badge_names=_badge_names(game.notifications),
+        read_form=ReadForm(),
     )
+
+
+def _badge_names(notifications) -> dict[str, str]:
+    """Names of the badges the feed mentions (one query)."""
+    slugs = {n.payload.get("badge") for n in notifications if n.kind == "badge_earned"}
+    slugs.discard(None)
+    if not slugs:
+        return {}
+    return dict(
+        session().execute(select(Badge.slug, Badge.name).where(Badge.slug.in_(slugs))).all()
+    )
+
+
+class ReadForm(FlaskForm):
+    """Mark the notifications read (CSRF only)."""
+
+
+@learner.route("/notifications/read", methods=["POST"])
+@policy("learner")
+def notifications_read():
+    if ReadForm().validate_on_submit():
+        profile.mark_read(current_person())
+        session().commit()
+    return redirect(url_for(".home"))
 
 
 @learner.route("/modules")

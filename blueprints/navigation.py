@@ -30,10 +30,12 @@ AREAS = (
     Area("lms_roi.learner.catalog", _l("Modules")),
     Area("lms_roi.paths.path_list", _l("Paths")),
     Area("lms_roi.quiz.daily_review", _l("Review")),
+    Area("lms_roi.leaderboards.board_page", _l("Leaderboard")),
     Area("lms_roi.tutor.home", _l("My mentees")),
     Area("lms_roi.analytics.dashboard", _l("ROI")),
     Area("lms_roi.objectives.program_list", _l("Objectives")),
     Area("lms_roi.authoring.module_list", _l("Authoring")),
+    Area("lms_roi.badges.manage", _l("Badges")),
     Area("lms_roi.desk.home", _l("Data desk")),
     Area("lms_roi.desk.kpi_list", _l("KPI catalog")),
     Area("lms_roi.hr.home", _l("Engagement")),
@@ -60,6 +62,13 @@ def visible_areas(person: Learner | None) -> list[Area]:
         for area in AREAS
         if area.endpoint in views and view_policy(views[area.endpoint]).admits(person)
     ]
+
+
+def may_open(endpoint: str, person: Learner | None = None) -> bool:
+    """Whether the person (the current one by default) may open ``endpoint``'s page."""
+    view = current_app.view_functions.get(endpoint)
+    policy_of = view_policy(view) if view is not None else None
+    return policy_of is not None and policy_of.admits(person or current_person())
 
 
 def home_endpoint(person: Learner | None) -> str:

@@ -14,6 +14,7 @@ from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, run_command
 
 from lms_roi.cli_diagnostics import event_study_command, plan_command
+from lms_roi.cli_gamification import gamification_group
 from lms_roi.db import session
 from lms_roi.errors import DomainError
 from lms_roi.importers import IMPORTERS, ImportRejected, import_file
@@ -227,6 +228,7 @@ def report_roi(by, pre_days, lag_days, post_days, horizon_months, exclude_outlie
 
 report_group.add_command(event_study_command)
 report_group.add_command(plan_command)
+lms_roi_group.add_command(gamification_group)
 
 
 def main() -> None:

@@ -33,6 +33,7 @@ from .integration import ApiToken, AuditLog, XapiClient, XapiStatement
 from .outcomes import CostItem, ImportBatch, Kpi, KpiValue, ModuleKpi, Objective
 from .people import Account, Learner, RoleGrant, Team
 from .progress import Completion, ModuleProgress
+from .settings import Setting
 from .tutoring import TutoringPair, TutoringSession
 from .versioning import DataVersion
 
@@ -71,6 +72,7 @@ __all__ = [
     "Quiz",
     "ReviewItem",
     "RoleGrant",
+    "Setting",
     "Streak",
     "SurveyResponse",
     "Team",

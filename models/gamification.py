@@ -27,6 +27,7 @@ class XpEvent(Base):
     """Append-only XP ledger; ``idempotency_key`` makes every award happen once."""
 
     __tablename__ = "lms_roi_xp_event"
+    __table_args__ = (Index("ix_lms_roi_xp_event_learner_day", "learner_id", "local_day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(
@@ -36,6 +37,11 @@ class XpEvent(Base):
     reason: Mapped[str] = mapped_column(String(40), index=True)
     idempotency_key: Mapped[str] = mapped_column(String(191), unique=True)
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    # The calendar day of the event where the learner is: daily cap, streaks, active days.
+    # Every learning action has a row, with 0 points when it earns none.
+    local_day: Mapped[date] = mapped_column(Date)
+    # A live action the anti-gaming guard refused XP for (shown to analysts).
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
@@ -118,10 +124,14 @@ class Challenge(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     scope: Mapped[str] = mapped_column(String(12), default="individual")
     metric: Mapped[str] = mapped_column(String(24), default="xp")
+    # For modules_completed: count only modules of this method (None: any method).
+    method: Mapped[str | None] = mapped_column(String(20))
     goal: Mapped[int] = mapped_column(Integer)
     starts_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     reward_xp: Mapped[int] = mapped_column(Integer, default=0)
+    # Set once, when the closed window's winners were rewarded (settlement runs once).
+    settled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     badge_id: Mapped[int | None] = mapped_column(
         ForeignKey("lms_roi_badge.id", ondelete="SET NULL"), index=True
     )

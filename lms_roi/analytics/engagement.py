@@ -64,6 +64,7 @@ class EngagementRow:
     completions_all: Cell
     modules_per_learner: Cell
     average_score: Cell
+    team_id: int | None = None
 
     @property
     def suppressed(self) -> bool:
@@ -158,6 +159,7 @@ def team_engagement(days: int, today: date) -> pd.DataFrame:
     stmt = (
         select(
             Team.name.label("team"),
+            Learner.team_id,
             func.count(Learner.id).label("learners"),
             func.sum(case((per_learner.c.period_n > 0, 1), else_=0)).label("engaged"),
             func.coalesce(func.sum(per_learner.c.period_n), 0).label("completions_period"),
@@ -175,7 +177,8 @@ def team_engagement(days: int, today: date) -> pd.DataFrame:
         .group_by(Learner.team_id, Team.name)
     )
     raw = frame(stmt)
-    counts = [c for c in raw.columns if c not in ("team", "score_sum")]
+    raw["team_id"] = raw["team_id"].astype("Int64")
+    counts = [c for c in raw.columns if c not in ("team", "team_id", "score_sum")]
     raw[counts] = raw[counts].fillna(0).astype(int)
     raw["score_sum"] = raw["score_sum"].astype(float)
     learners = [f"span_{other}" for other in spans]
@@ -305,6 +308,7 @@ def _row(
     return EngagementRow(
         # pandas reads a missing team name as NaN; the page wants None ("No team").
         team=None if pd.isna(record["team"]) else str(record["team"]),
+        team_id=None if pd.isna(record.get("team_id")) else int(record["team_id"]),
         active_learners=count(learners),
         engaged_learners=activity(int(record["engaged"])),
         engaged_share=per_learner(int(record["engaged"])),

@@ -67,6 +67,10 @@ def build_demo(
     n_pairs = activity.record_tutoring(rng, staff, program_ids, months, as_of)
     journey.queue_missed_questions()
     journey.start_a_lesson(datetime.combine(as_of, time(9), tzinfo=UTC))
+    # XP, levels, streaks and leaderboards from the history above, by the live rules.
+    from lms_roi.gamification.rebuild import rebuild
+
+    xp = rebuild()
     db.commit()
     prefix = current_app.extensions["lms_roi"].url_prefix
     return "\n".join(
@@ -76,6 +80,7 @@ def build_demo(
             f"{len(module_ids)} modules over 4 methods, {len(plan)} completions, "
             f"{len(values)} KPI values over 12 months "
             f"({months[0]} to {months[-1]}), {n_pairs} tutoring pairs",
+            f"  {xp.xp_after:,} XP earned by {len(xp.learners)} learners",
             f"Sign in at {url.rstrip('/')}{prefix}/login with password '{DEMO_PASSWORD}':",
             f"  admin    admin@{DEMO_DOMAIN}",
             f"  analyst  analyst@{DEMO_DOMAIN}",

@@ -339,15 +339,37 @@ LAST_NAMES = (
 )
 
 BADGES = {
-    "first-steps": ("First steps", "Completed a first module.", {"modules_completed": 1}, 10),
+    "first-steps": (
+        "First steps",
+        "Completed a first module.",
+        {"kind": "modules_completed", "min": 1},
+        10,
+    ),
     "micro-master": (
         "Micro master",
         "Completed five micro-learning modules.",
-        {"method_completed": {"method": "micro_learning", "min": 5}},
+        {"kind": "method_completed", "method": "micro_learning", "min": 5},
         25,
     ),
-    "perfectionist": ("Perfectionist", "Three perfect quiz scores.", {"perfect_quizzes": 3}, 25),
-    "on-a-roll": ("On a roll", "A seven-day learning streak.", {"streak": 7}, 20),
+    "perfectionist": (
+        "Perfectionist",
+        "Three perfect quiz scores.",
+        {"kind": "perfect_quizzes", "min": 3},
+        25,
+    ),
+    "on-a-roll": ("On a roll", "A seven-day learning streak.", {"kind": "streak", "min": 7}, 20),
+    "growth-graduate": (
+        "Growth graduate",
+        "Completed every module of the Growth Marketing Academy.",
+        {"kind": "program_completed", "program": "growth-marketing-academy"},
+        50,
+    ),
+    "coached": (
+        "Coached",
+        "Three tutoring sessions, as tutor or mentee.",
+        {"kind": "tutor_sessions", "min": 3},
+        15,
+    ),
 }
 
 # module: modules to complete first (the path order suggests; these are enforced).

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from lms_roi.db import IN_CHUNK, chunked, session, utcnow
 from lms_roi.errors import DomainError
+from lms_roi.gamification import engine as xp
 from lms_roi.lessons import split_steps
 from lms_roi.models import (
     Attempt,
@@ -128,6 +129,7 @@ def record_completion(
     if progress is not None and progress.completed_at is None:
         progress.completed_at = completed_at
     db.flush()
+    xp.on_completion(completion, live=source in LIVE_SOURCES)
     module_completed.send(
         current_app._get_current_object(), learner=learner, module=module, completion=completion
     )
@@ -193,6 +195,7 @@ def record_completions(rows: Sequence[dict], source: str = "import") -> BatchCou
         done = [(r["learner_id"], r["module_id"], r["completed_at"]) for r in inserts]
         _after_completions(done)
         _mark_progress_completed(done)
+        xp.on_completions([(None, *row) for row in done])
         _send_batch_signals(done)
     return counts
 

@@ -403,11 +403,13 @@ def submit_attempt(
 def _after_submit(
     attempt: Attempt, quiz: Quiz, missed: list[int], now: datetime, source: str
 ) -> None:
+    from lms_roi.gamification import engine as xp
     from lms_roi.services import learning, review
 
     db = session()
     learner = db.get(Learner, attempt.learner_id)
     review.enqueue(learner.id, missed, now)
+    xp.on_attempt(attempt, live=source in learning.LIVE_SOURCES)
     if attempt.passed:
         signals.quiz_passed.send(
             current_app._get_current_object(), learner=learner, quiz=quiz, attempt=attempt

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 
 from lms_roi.db import session, utcnow
 from lms_roi.errors import DomainError
+from lms_roi.gamification import engine as xp
 from lms_roi.models import Choice, Learner, Question, ReviewItem
 from lms_roi.services.quizzes import grade_question
 
@@ -170,6 +171,7 @@ def answer(item: ReviewItem, selected_ids: Iterable[int], now: datetime | None =
         item.interval_days = INTERVALS[item.box - 1]
         item.due_at = due_from(now, item.interval_days, zone)
     session().flush()
+    xp.on_review(item, now)
     return ReviewOutcome(
         item=item,
         question=question,

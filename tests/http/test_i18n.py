@@ -123,21 +123,45 @@ def _header_links(page: str) -> list[str]:
 @pytest.mark.parametrize(
     ("roles", "links"),
     [
-        (("learner",), ["/roi/learning", "/roi/modules", "/roi/paths", "/roi/reviews"]),
-        (("hr",), ["/roi/hr/"]),
+        (
+            ("learner",),
+            ["/roi/learning", "/roi/modules", "/roi/paths", "/roi/reviews", "/roi/leaderboards"],
+        ),  # fmt: skip
+        (("hr",), ["/roi/leaderboards", "/roi/hr/"]),
         (
             ("tutor", "learner"),
-            ["/roi/learning", "/roi/modules", "/roi/paths", "/roi/reviews", "/roi/tutor/"],
-        ),
+            [
+                "/roi/learning",
+                "/roi/modules",
+                "/roi/paths",
+                "/roi/reviews",
+                "/roi/leaderboards",
+                "/roi/tutor/",
+            ],
+        ),  # fmt: skip
         (
             ("analyst",),
-            ["/roi/analytics/", "/roi/analytics/programs/", "/roi/authoring/", "/roi/data/",
-             "/roi/data/kpis"],
+            [
+                "/roi/analytics/",
+                "/roi/analytics/programs/",
+                "/roi/authoring/",
+                "/roi/badges/manage/",
+                "/roi/data/",
+                "/roi/data/kpis",
+            ],
         ),  # fmt: skip
         (
             ("admin",),
-            ["/roi/analytics/", "/roi/analytics/programs/", "/roi/authoring/", "/roi/data/",
-             "/roi/data/kpis", "/roi/hr/", "/roi/admin/people"],
+            [
+                "/roi/analytics/",
+                "/roi/analytics/programs/",
+                "/roi/authoring/",
+                "/roi/badges/manage/",
+                "/roi/data/",
+                "/roi/data/kpis",
+                "/roi/hr/",
+                "/roi/admin/people",
+            ],
         ),  # fmt: skip
     ],
 )

@@ -7,7 +7,6 @@ import html
 import re
 
 import pytest
-from program_test_factories import make_program_test
 from sqlalchemy import select
 
 from conftest import login
@@ -15,6 +14,7 @@ from factories import make_completion, make_module, make_person, make_program
 from lms_roi.models import Choice, Completion, Learner, Module, Question, Quiz
 from paths_factories import make_attempt, make_enrollment
 from paths_factories import make_quiz as make_module_quiz
+from program_test_factories import make_program_test
 
 BASE = "/roi/authoring/paths/growth-academy"
 TEST = f"{BASE}/tests/growth-academy-pre-test"

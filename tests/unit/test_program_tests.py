@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
-from program_test_factories import make_program_test
 
 from factories import make_completion, make_module, make_person, make_program
 from lms_roi.analytics import roi_report
@@ -22,6 +21,7 @@ from lms_roi.services.paths import path_page
 from lms_roi.services.quiz_authoring import QuizDraft
 from lms_roi.services.quizzes import start_attempt, submit_attempt
 from paths_factories import count_queries, make_attempt, make_quiz
+from program_test_factories import make_program_test
 from quiz_factories import right_answers, stub_try_complete
 
 

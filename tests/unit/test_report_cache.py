@@ -91,7 +91,13 @@ def test_gamification_and_bookkeeping_writes_keep_the_cache(ctx):
     leads, module, people = _organisation(ctx)
     first = roi_report("module")
     ctx.session.add(
-        XpEvent(learner_id=people[0].id, points=10, reason="module", idempotency_key="k-1")
+        XpEvent(
+            learner_id=people[0].id,
+            points=10,
+            reason="module",
+            idempotency_key="k-1",
+            local_day=date(2026, 3, 2),
+        )
     )
     ctx.session.commit()
     assert roi_report("module") is first

@@ -1,0 +1,33 @@
+"""``lms-roi gamification ...``: maintenance of the XP ledger and what is derived from it.
+
+Registered on the ``lms-roi`` group by :mod:`lms_roi.cli`. Exit status 0 on success.
+"""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from lms_roi.db import session
+
+gamification_group = AppGroup("gamification", help="XP, levels, streaks and badges.")
+
+
+@gamification_group.command("rebuild")
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+def rebuild_command(dry_run: bool) -> None:
+    """Replay completions, attempts, reviews and tutoring sessions into the XP ledger,
+    totals, streaks and level notifications (deterministic: a second run changes nothing)."""
+    from lms_roi.gamification.rebuild import rebuild
+
+    db = session()
+    try:
+        report = rebuild(dry_run=dry_run)
+    except Exception:
+        db.rollback()
+        raise
+    if dry_run:
+        db.rollback()
+    else:
+        db.commit()
+    click.echo("\n".join(report.lines()))

@@ -1,0 +1,189 @@
+"""Learning actions read in bulk: a batch of imported completions, or the whole history.
+
+Both produce :class:`~.planner.Action` lists in event order for :func:`.planner.plan`,
+with the same rules as the live hooks (:mod:`.xp_rules`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from lms_roi.db import IN_CHUNK, chunked, session
+from lms_roi.models import (
+    Attempt,
+    Completion,
+    Learner,
+    Module,
+    ReviewItem,
+    TutoringPair,
+    TutoringSession,
+)
+
+from . import periods
+from .planner import Action
+from .settings import Rules
+from .xp_rules import (
+    attempt_key,
+    attempt_xp,
+    completion_key,
+    completion_xp,
+    review_key,
+    session_moment,
+    tutoring_key,
+)
+
+
+def learner_zones(learner_ids: Iterable[int] | None = None) -> dict[int, ZoneInfo]:
+    """Each learner's time zone (their own, else the organisation's)."""
+    names: dict[int, str | None] = {}
+    query = select(Learner.id, Learner.timezone)
+    if learner_ids is None:
+        names.update(session().execute(query).all())
+    else:
+        for part in chunked(sorted(set(learner_ids)), IN_CHUNK):
+            names.update(session().execute(query.where(Learner.id.in_(part))).all())
+    cache: dict[str | None, ZoneInfo] = {}
+    zones = {}
+    for learner_id, name in names.items():
+        if name not in cache:
+            cache[name] = periods.zone(name)
+        zones[learner_id] = cache[name]
+    return zones
+
+
+def in_order(actions: list[Action]) -> list[Action]:
+    """Event order: by moment, then key (deterministic for equal moments)."""
+    return sorted(actions, key=lambda action: (action.occurred_at, action.key))
+
+
+def completion_actions(rows: Sequence[Sequence], rule: Rules) -> list[Action]:
+    """Actions of a batch of flushed completions: (id, learner, module, moment) rows.
+
+    A completion earns the module's XP when it is the learner's earliest completion of
+    the module in the batch and the learner has no other completion of it (that one
+    was the first); the others are repeats. One grouped count per chunk of learners.
+    """
+    db = session()
+    learner_ids = {row[1] for row in rows}
+    module_ids = {row[2] for row in rows}
+    durations = dict(
+        db.execute(
+            select(Module.id, Module.duration_minutes).where(Module.id.in_(module_ids))
+        ).all()
+    )
+    zones = learner_zones(learner_ids)
+    in_batch: dict[tuple[int, int], list] = {}
+    for _id, learner_id, module_id, moment in rows:
+        in_batch.setdefault((learner_id, module_id), []).append(moment)
+    stored: dict[tuple[int, int], int] = {}
+    for part in chunked(sorted(learner_ids), IN_CHUNK):
+        found = db.execute(
+            select(Completion.learner_id, Completion.module_id, func.count(Completion.id))
+            .where(Completion.learner_id.in_(part), Completion.module_id.in_(module_ids))
+            .group_by(Completion.learner_id, Completion.module_id)
+        )
+        stored.update({(learner_id, module_id): n for learner_id, module_id, n in found})
+    first_of_pair = {
+        pair: min(moments)
+        for pair, moments in in_batch.items()
+        if stored.get(pair, 0) <= len(moments)
+    }
+    actions = []
+    for _id, learner_id, module_id, moment in rows:
+        first = first_of_pair.get((learner_id, module_id)) == moment
+        points, reason = completion_xp(first, durations.get(module_id, 0), rule)
+        day = moment.astimezone(zones[learner_id]).date()
+        key = completion_key(learner_id, module_id, moment)
+        actions.append(Action(learner_id, points, reason, key, moment, day))
+    return in_order(actions)
+
+
+def history_actions(rule: Rules, kept: Iterable[dict] = (), flagged: set[str] = frozenset()):
+    """Every learning action on record, in event order, for the rebuild.
+
+    Completions, submitted attempts, the last answer of each review item and tutoring
+    sessions, plus ``kept`` ledger rows (earlier review answers, badge and challenge
+    XP: their sources keep no history) replayed with the points they asked. Keys in
+    ``flagged`` stay flagged: the live guard refused them and a rebuild does not undo
+    that.
+    """
+    db = session()
+    zones = learner_zones()
+    actions: dict[str, Action] = {}
+
+    def add(learner_id, points, reason, key, moment, details):
+        day = moment.astimezone(zones[learner_id]).date()
+        actions[key] = Action(learner_id, points, reason, key, moment, day, details, key in flagged)
+
+    durations = dict(db.execute(select(Module.id, Module.duration_minutes)).all())
+    completed: set[tuple[int, int]] = set()
+    for _id, learner_id, module_id, moment in db.execute(
+        select(
+            Completion.id, Completion.learner_id, Completion.module_id, Completion.completed_at
+        ).order_by(Completion.completed_at, Completion.id)
+    ):
+        first = (learner_id, module_id) not in completed
+        completed.add((learner_id, module_id))
+        points, reason = completion_xp(first, durations.get(module_id, 0), rule)
+        key = completion_key(learner_id, module_id, moment)
+        add(learner_id, points, reason, key, moment, {})
+    passed: set[tuple[int, int]] = set()
+    for attempt_id, learner_id, quiz_id, number, score, ok, moment in db.execute(
+        select(
+            Attempt.id,
+            Attempt.learner_id,
+            Attempt.quiz_id,
+            Attempt.attempt_no,
+            Attempt.score_pct,
+            Attempt.passed,
+            Attempt.submitted_at,
+        )
+        .where(Attempt.submitted_at.is_not(None))
+        .order_by(Attempt.submitted_at, Attempt.id)
+    ):
+        first_pass = bool(ok) and (learner_id, quiz_id) not in passed
+        if ok:
+            passed.add((learner_id, quiz_id))
+        points, reason = attempt_xp(first_pass, number, score, rule)
+        details = {"quiz_id": quiz_id, "attempt_no": number}
+        add(learner_id, points, reason, attempt_key(attempt_id), moment, details)
+    for item_id, learner_id, question_id, moment in db.execute(
+        select(
+            ReviewItem.id,
+            ReviewItem.learner_id,
+            ReviewItem.question_id,
+            ReviewItem.last_reviewed_at,
+        ).where(ReviewItem.last_reviewed_at.is_not(None))
+    ):
+        details = {"question_id": question_id}
+        add(learner_id, 0, "review", review_key(item_id, moment), moment, details)
+    for session_id, held_on, tutor_id, mentee_id in db.execute(
+        select(
+            TutoringSession.id,
+            TutoringSession.held_on,
+            TutoringPair.tutor_id,
+            TutoringPair.mentee_id,
+        ).join(TutoringPair, TutoringPair.id == TutoringSession.pair_id)
+    ):
+        for learner_id, role in ((tutor_id, "tutor"), (mentee_id, "mentee")):
+            moment = session_moment(held_on, zones[learner_id].key)
+            details = {"session_id": session_id, "role": role}
+            key = tutoring_key(session_id, learner_id)
+            add(learner_id, rule.tutoring_session, "tutoring_session", key, moment, details)
+    for row in kept:
+        if row["idempotency_key"] in actions:
+            continue
+        details = {k: v for k, v in (row["details"] or {}).items() if k != "capped_from"}
+        asked = (row["details"] or {}).get("capped_from", row["points"])
+        add(
+            row["learner_id"],
+            asked,
+            row["reason"],
+            row["idempotency_key"],
+            row["occurred_at"],
+            details,
+        )
+    return in_order(list(actions.values()))

@@ -1,0 +1,324 @@
+"""Writing the XP ledger and its maintained totals: one row at a time, or in bulk.
+
+Totals only ever move with ``UPDATE ... SET xp = xp + :points`` (never a value read
+into Python and written back), so concurrent awards add up. A missing totals row is
+inserted inside a savepoint; when a concurrent transaction inserted it first, the
+UPDATE is run again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, bindparam, case, func, insert, literal, select, tuple_, update
+from sqlalchemy.exc import IntegrityError
+
+from lms_roi.db import IN_CHUNK, UtcDateTime, chunked, session
+from lms_roi.models import LearnerTotals, Notification, XpEvent
+
+from . import periods
+from .planner import LEARNING_REASONS, STREAK_BONUS, LearnerState, LevelUp, streak_key
+
+INSERT_CHUNK = 5000
+TOTALS = LearnerTotals.__table__
+EVENTS = XpEvent.__table__
+
+
+# --- one learner, one event (live awards) ---------------------------------------------
+
+
+def lock_learner(learner_id: int, at: datetime) -> int:
+    """Take the learner's all-time totals row for this transaction; return its XP.
+
+    Every award of a learner starts here, so the awards of one learner are serialised
+    (a row lock on PostgreSQL, the write lock on SQLite) and the daily cap and the
+    streak bonus are decided on a ledger nobody else is changing.
+    """
+    where = and_(
+        TOTALS.c.learner_id == learner_id,
+        TOTALS.c.period_kind == periods.ALL,
+        TOTALS.c.period_key == periods.ALL,
+    )
+    touch = update(TOTALS).where(where).values(xp=TOTALS.c.xp).returning(TOTALS.c.xp)
+    db = session()
+    xp = db.execute(touch).scalar()
+    if xp is not None:
+        return xp
+    try:
+        with db.begin_nested():
+            db.execute(
+                insert(TOTALS).values(
+                    learner_id=learner_id,
+                    period_kind=periods.ALL,
+                    period_key=periods.ALL,
+                    xp=0,
+                    reached_at=at,
+                )
+            )
+        return 0
+    except IntegrityError:
+        return db.execute(touch).scalar()
+
+
+def learner_state(learner_id: int, day: date, xp: int) -> LearnerState:
+    """The learner's XP on ``day`` and whether ``day`` and the day before were active."""
+    state = LearnerState(xp=xp)
+    _read_days({learner_id: state}, [learner_id], day - timedelta(days=1), day)
+    return state
+
+
+def key_used(key: str) -> bool:
+    """Whether ``key`` is already in the ledger."""
+    return session().scalar(select(EVENTS.c.id).where(EVENTS.c.idempotency_key == key)) is not None
+
+
+def insert_event(row: dict) -> XpEvent | None:
+    """Insert one ledger row; None when its idempotency key is already used."""
+    db = session()
+    event = XpEvent(**row)
+    try:
+        with db.begin_nested():
+            db.add(event)
+            db.flush()
+    except IntegrityError:
+        return None
+    return event
+
+
+def add_to_totals(learner_id: int, points: int, at: datetime) -> None:
+    """Add ``points`` to the learner's all-time, week and month totals of ``at``."""
+    for kind, key in periods.period_keys(at).items():
+        add_to_bucket(learner_id, kind, key, points, at)
+
+
+def add_to_bucket(learner_id: int, kind: str, key: str, points: int, at: datetime) -> None:
+    """``xp = xp + points`` on one totals row, created when missing (race-safe).
+
+    ``reached_at`` moves to ``at`` when the points raise the total later than it was.
+    """
+    db = session()
+    values = {"xp": TOTALS.c.xp + points}
+    if points > 0:
+        moment = literal(at, UtcDateTime())
+        values["reached_at"] = case(
+            (TOTALS.c.reached_at < moment, moment), else_=TOTALS.c.reached_at
+        )
+    bump = (
+        update(TOTALS)
+        .where(
+            TOTALS.c.learner_id == learner_id,
+            TOTALS.c.period_kind == kind,
+            TOTALS.c.period_key == key,
+        )
+        .values(**values)
+    )
+    if db.execute(bump).rowcount:
+        return
+    try:
+        with db.begin_nested():
+            db.execute(
+                insert(TOTALS).values(
+                    learner_id=learner_id,
+                    period_kind=kind,
+                    period_key=key,
+                    xp=points,
+                    reached_at=at,
+                )
+            )
+    except IntegrityError:
+        db.execute(bump)
+
+
+def insert_level_ups(level_ups: Iterable[LevelUp]) -> None:
+    """One ``level_up`` notification per level reached (the page renders the sentence)."""
+    rows = [
+        dict(
+            learner_id=lu.learner_id,
+            kind="level_up",
+            message="",
+            payload={"level": lu.level},
+            created_at=lu.at,
+        )
+        for lu in level_ups
+    ]
+    for part in chunked(rows, INSERT_CHUNK):
+        session().execute(insert(Notification), part)
+
+
+# --- many learners (imports, rebuild) ---------------------------------------------------
+
+
+def read_states(learner_ids: Iterable[int]) -> dict[int, LearnerState]:
+    """States of ``learner_ids``: all-time XP, XP per local day, active days (all of them,
+    so their streaks can be recomputed). Bulk SQL: two grouped queries per chunk."""
+    ids = sorted(set(learner_ids))
+    states = {learner_id: LearnerState() for learner_id in ids}
+    db = session()
+    for part in chunked(ids, IN_CHUNK):
+        rows = db.execute(
+            select(TOTALS.c.learner_id, TOTALS.c.xp).where(
+                TOTALS.c.learner_id.in_(part), TOTALS.c.period_kind == periods.ALL
+            )
+        )
+        for learner_id, xp in rows:
+            states[learner_id].xp = xp
+    _read_days(states, ids)
+    return states
+
+
+def _read_days(
+    state_of: dict[int, LearnerState],
+    learner_ids: list[int],
+    first: date | None = None,
+    last: date | None = None,
+) -> None:
+    learning = func.sum(case((EVENTS.c.reason.in_(LEARNING_REASONS), 1), else_=0))
+    bonus = func.sum(case((EVENTS.c.reason == STREAK_BONUS, 1), else_=0))
+    days = select(
+        EVENTS.c.learner_id, EVENTS.c.local_day, func.sum(EVENTS.c.points), learning, bonus
+    ).group_by(EVENTS.c.learner_id, EVENTS.c.local_day)
+    if first is not None:
+        days = days.where(EVENTS.c.local_day >= first, EVENTS.c.local_day <= last)
+    for part in chunked(learner_ids, IN_CHUNK):
+        rows = session().execute(days.where(EVENTS.c.learner_id.in_(part)))
+        for learner_id, day, points, learned, bonuses in rows:
+            state = state_of[learner_id]
+            state.day_totals[day] = int(points or 0)
+            if learned:
+                state.active_days.add(day)
+            if bonuses:
+                state.bonus_days.add(day)
+
+
+def used_keys(states: dict[int, LearnerState], keys: Iterable[str]) -> set[str]:
+    """Which of ``keys`` (and of the states' streak bonuses) the ledger already holds."""
+    used = {
+        streak_key(learner_id, day)
+        for learner_id, state in states.items()
+        for day in state.bonus_days
+    }
+    db = session()
+    for part in chunked(sorted(set(keys)), IN_CHUNK):
+        used.update(
+            db.scalars(select(EVENTS.c.idempotency_key).where(EVENTS.c.idempotency_key.in_(part)))
+        )
+    return used
+
+
+def insert_rows(rows: list[dict]) -> list[dict]:
+    """Insert ledger rows in bulk; return those inserted.
+
+    Executemany per chunk inside a savepoint; a chunk that meets a key inserted
+    meanwhile by a live award is inserted row by row, skipping the used keys.
+    """
+    db = session()
+    inserted = []
+    # In key order: the unique index (and the learner ones, keys start with the
+    # learner's id) then grow at their end, which SQLite does much faster.
+    rows = sorted(rows, key=lambda row: row["idempotency_key"])
+    for part in chunked(rows, INSERT_CHUNK):
+        try:
+            with db.begin_nested():
+                db.execute(insert(EVENTS), part)
+            inserted.extend(part)
+        except IntegrityError:
+            for row in part:
+                try:
+                    with db.begin_nested():
+                        db.execute(insert(EVENTS), [row])
+                    inserted.append(row)
+                except IntegrityError:
+                    continue
+    return inserted
+
+
+def totals_delta(rows: Iterable[dict]) -> dict[tuple[int, str, str], list]:
+    """Per (learner, period kind, period key): [points, latest positive moment, first moment]."""
+    org = periods.zone()
+    keys_of: dict[date, tuple] = {}
+    delta: dict[tuple[int, str, str], list] = {}
+    for row in rows:
+        at = row["occurred_at"]
+        day = at.astimezone(org).date()
+        keys = keys_of.get(day)
+        if keys is None:
+            keys = keys_of[day] = (
+                (periods.ALL, periods.ALL),
+                ("week", periods.week_key(day)),
+                ("month", periods.month_key(day)),
+            )
+        points = row["points"]
+        for kind, key in keys:
+            group = (row["learner_id"], kind, key)
+            entry = delta.get(group)
+            if entry is None:
+                delta[group] = [points, at if points > 0 else None, at]
+                continue
+            entry[0] += points
+            if points > 0 and (entry[1] is None or at > entry[1]):
+                entry[1] = at
+            if at < entry[2]:
+                entry[2] = at
+    return delta
+
+
+def apply_totals(rows: list[dict]) -> None:
+    """Add ``rows``' points to their totals: grouped UPDATEs, INSERTs for new buckets."""
+    delta = totals_delta(rows)
+    db = session()
+    existing: dict[tuple[int, str, str], int] = {}
+    learners = sorted({learner_id for learner_id, _k, _p in delta})
+    buckets = sorted({(kind, key) for _l, kind, key in delta})
+    for part in chunked(learners, IN_CHUNK):
+        for keys in chunked(buckets, IN_CHUNK):
+            found = db.execute(
+                select(
+                    TOTALS.c.id, TOTALS.c.learner_id, TOTALS.c.period_kind, TOTALS.c.period_key
+                ).where(
+                    TOTALS.c.learner_id.in_(part),
+                    tuple_(TOTALS.c.period_kind, TOTALS.c.period_key).in_(keys),
+                )
+            )
+            existing.update({(lid, kind, key): tid for tid, lid, kind, key in found})
+    latest = bindparam("latest", type_=UtcDateTime())
+    bump = (
+        update(TOTALS)
+        .where(TOTALS.c.id == bindparam("tid"))
+        .values(
+            xp=TOTALS.c.xp + bindparam("dp"),
+            reached_at=case((TOTALS.c.reached_at < latest, latest), else_=TOTALS.c.reached_at),
+        )
+    )
+    bumps = [
+        dict(tid=existing[group], dp=points, latest=moment)
+        for group, (points, moment, _first) in delta.items()
+        if group in existing and points > 0
+    ]
+    for part in chunked(bumps, INSERT_CHUNK):
+        db.execute(bump, part)
+    new = [
+        dict(
+            learner_id=group[0],
+            period_kind=group[1],
+            period_key=group[2],
+            xp=points,
+            reached_at=moment or first,
+        )
+        for group, (points, moment, first) in delta.items()
+        if group not in existing
+    ]
+    for part in chunked(new, INSERT_CHUNK):
+        try:
+            with db.begin_nested():
+                db.execute(insert(TOTALS), part)
+        except IntegrityError:
+            # A live award created one of these buckets meanwhile: one upsert each.
+            for row in part:
+                add_to_bucket(
+                    row["learner_id"],
+                    row["period_kind"],
+                    row["period_key"],
+                    row["xp"],
+                    row["reached_at"],
+                )
