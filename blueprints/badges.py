@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
+from wtforms.fields.choices import SelectChoice
 
 from lms_roi.db import session
 from lms_roi.errors import DomainError
@@ -96,8 +97,9 @@ def _badge_page(form: BadgeForm, badge: Badge | None):
     form.kpi.choices = [("", _("(choose a KPI)"))] + [
         (key, name) for key, name in db.execute(select(Kpi.key, Kpi.name).order_by(Kpi.name))
     ]
-    form.challenge.choices = [("", _("(any challenge)"))] + [
-        (slug, title)
+    # Challenge titles are the analysts' own words (data-authored: not a catalog message).
+    form.challenge.choices = [SelectChoice("", _("(any challenge)"))] + [
+        SelectChoice(slug, title, render_kw={"data-authored": ""})
         for slug, title in db.execute(
             select(Challenge.slug, Challenge.title).order_by(Challenge.title)
         )

@@ -11,7 +11,15 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from lms_roi.db import session, utcnow
 from lms_roi.gamification import challenges as service
@@ -77,7 +85,7 @@ class ChallengeForm(FlaskForm):
 
     def validate_ends_on(self, field):
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
-            raise ValueError(_("The last day comes after the first day."))
+            raise ValidationError(_("The last day comes after the first day."))
 
 
 def _choices(form: ChallengeForm) -> None:
@@ -113,7 +121,8 @@ def edit(slug: str | None = None):
     if found is not None and not form.is_submitted():
         tz = zone()
         form.starts_on.data = found.starts_at.astimezone(tz).date()
-        form.ends_on.data = found.ends_at.astimezone(tz).date()
+        # ends_at is the midnight after the last day.
+        form.ends_on.data = found.ends_at.astimezone(tz).date() - timedelta(days=1)
         form.method.data = found.method or ""
         form.badge.data = str(found.badge_id or "")
     if found is not None and found.settled_at is not None and form.is_submitted():
@@ -139,9 +148,10 @@ def edit(slug: str | None = None):
             challenge.starts_at = datetime.combine(
                 form.starts_on.data, time(0), tzinfo=tz
             ).astimezone(UTC)
-            challenge.ends_at = datetime.combine(form.ends_on.data, time(0), tzinfo=tz).astimezone(
-                UTC
-            ) + timedelta(days=1)
+            # (Computed from the next local day, so a DST change on the last day is right.)
+            challenge.ends_at = datetime.combine(
+                form.ends_on.data + timedelta(days=1), time(0), tzinfo=tz
+            ).astimezone(UTC)
             challenge.reward_xp = form.reward_xp.data
             challenge.badge_id = int(form.badge.data) if form.badge.data else None
             if found is None:

@@ -31,3 +31,18 @@ def rebuild_command(dry_run: bool) -> None:
     else:
         db.commit()
     click.echo("\n".join(report.lines()))
+
+
+@gamification_group.command("settle")
+def settle_command() -> None:
+    """Reward the winners of every challenge whose window has closed (once each; for cron)."""
+    from lms_roi.gamification.challenges import settle_due
+
+    db = session()
+    try:
+        settled = settle_due()
+    except Exception:
+        db.rollback()
+        raise
+    db.commit()
+    click.echo(f"{settled} challenge(s) settled")

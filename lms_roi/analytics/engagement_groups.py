@@ -20,6 +20,7 @@ import pandas as pd
 from flask import current_app
 from sqlalchemy import and_, case, exists, func, select
 
+from lms_roi.gamification.planner import LEARNING_REASONS
 from lms_roi.models import BadgeAward, Completion, Learner, RoleGrant, Streak, Team, XpEvent
 
 from .engagement import PERIODS, period_bounds
@@ -104,6 +105,7 @@ def team_activity(windows: Windows) -> pd.DataFrame:
     timezone = current_app.config.get("LMS_ROI_TIMEZONE", "UTC")
     today = windows.today
     day = XpEvent.local_day
+    learning = XpEvent.reason.in_(LEARNING_REASONS)
     xp_spans = [
         func.sum(case((_day_in(day, low, high), XpEvent.points), else_=0)).label(f"s{i}")
         for i, (low, high) in enumerate(windows.spans)
@@ -119,8 +121,13 @@ def team_activity(windows: Windows) -> pd.DataFrame:
         select(
             XpEvent.learner_id,
             *gaps,
-            func.max(case((day >= today - timedelta(days=WEEK_DAYS - 1), 1), else_=0)).label("w"),
-            func.max(case((day >= today - timedelta(days=MONTH_DAYS - 1), 1), else_=0)).label("m"),
+            # Active = a learning action (a badge or a challenge reward alone is not one).
+            func.max(
+                case((and_(learning, day >= today - timedelta(days=WEEK_DAYS - 1)), 1), else_=0)
+            ).label("w"),
+            func.max(
+                case((and_(learning, day >= today - timedelta(days=MONTH_DAYS - 1)), 1), else_=0)
+            ).label("m"),
             func.sum(case((day >= windows.start, XpEvent.points), else_=0)).label("v"),
             *xp_spans,
         )
@@ -139,7 +146,10 @@ def team_activity(windows: Windows) -> pd.DataFrame:
     engaged = _moments(
         Completion.learner_id, Completion.completed_at, windows, timezone, None, "done"
     )
-    length = func.coalesce(Streak.current_length, 0)
+    # A streak counts only while alive: its last active day is today or yesterday.
+    length = case(
+        (Streak.last_active_on >= today - timedelta(days=1), Streak.current_length), else_=0
+    )
     buckets = [
         func.sum(
             case(

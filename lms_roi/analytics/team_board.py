@@ -68,6 +68,8 @@ def team_board(window: str, now: datetime, min_learners: int = MIN_LEARNERS) -> 
             LearnerTotals.period_key == key,
             LearnerTotals.xp > 0,
             Learner.active.is_(True),
+            # As on the learners' team board: a hidden learner's XP is never counted.
+            Learner.leaderboard_visibility != "hidden",
             is_learner,
         )
         .group_by(Team.id, Team.name)

@@ -71,6 +71,7 @@ def build_demo(
     from lms_roi.gamification.rebuild import rebuild
 
     xp = rebuild()
+    journey.create_challenges(as_of)
     db.commit()
     prefix = current_app.extensions["lms_roi"].url_prefix
     return "\n".join(

@@ -3,7 +3,7 @@ lesson in progress. Built from the history already generated, with the product's
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, insert, select
 
@@ -107,3 +107,59 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+
+
+def create_challenges(as_of: date) -> None:
+    """A running individual and team challenge, and last month's, settled with its winners."""
+    from lms_roi.gamification.challenges import settle_due
+    from lms_roi.models import Challenge
+
+    month = as_of.replace(day=1)
+    next_month = (month + timedelta(days=32)).replace(day=1)
+    last_month = (month - timedelta(days=1)).replace(day=1)
+    monday = as_of - timedelta(days=as_of.weekday())
+
+    def moment(day: date) -> datetime:
+        return datetime.combine(day, time(0), tzinfo=UTC)
+
+    db = session()
+    db.add_all(
+        [
+            Challenge(
+                slug="micro-sprint",
+                title="Micro-learning sprint: 3 micro-modules this month",
+                description="Three short modules before the month ends.",
+                scope="individual",
+                metric="modules_completed",
+                method="micro_learning",
+                goal=3,
+                starts_at=moment(month),
+                ends_at=moment(next_month),
+                reward_xp=50,
+            ),
+            Challenge(
+                slug="team-xp-week",
+                title="XP week: 500 together as a team",
+                description="Every module, quiz and review of the team counts.",
+                scope="team",
+                metric="xp",
+                goal=500,
+                starts_at=moment(monday),
+                ends_at=moment(monday + timedelta(days=7)),
+                reward_xp=30,
+            ),
+            Challenge(
+                slug="quiz-marathon",
+                title="Quiz marathon",
+                description="Last month's challenge: pass two quizzes.",
+                scope="individual",
+                metric="quizzes_passed",
+                goal=2,
+                starts_at=moment(last_month),
+                ends_at=moment(month),
+                reward_xp=40,
+            ),
+        ]
+    )
+    db.flush()
+    settle_due(moment(as_of) + timedelta(hours=9))

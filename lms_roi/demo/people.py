@@ -84,11 +84,18 @@ def create_people(rng: np.random.Generator, n_learners: int, teams: dict[str, in
                 leaderboard_visibility=str(
                     rng.choice(["named", "pseudonymous", "hidden"], p=[0.75, 0.2, 0.05])
                 ),
-                pseudonym=f"learner-{i:05d}",
+                pseudonym=None,
             )
         )
     db.execute(insert(Learner), rows)
     ids = dict(db.execute(select(Learner.external_id, Learner.id)).all())
+    # Pseudonyms as the product gives them (nothing in them points back to the person).
+    from lms_roi.gamification.pseudonyms import ensure_pseudonym
+
+    for learner in db.scalars(
+        select(Learner).where(Learner.leaderboard_visibility == "pseudonymous")
+    ):
+        ensure_pseudonym(learner)
     password_hash = generate_password_hash(DEMO_PASSWORD)
     db.execute(
         insert(Account),

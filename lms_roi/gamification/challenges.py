@@ -9,17 +9,15 @@ rewarded exactly once even when both happen at the same moment.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from lms_roi.db import chunked, session, utcnow
 from lms_roi.models import (
     Attempt,
-    BadgeAward,
+    Badge,
     Challenge,
     ChallengeProgress,
     Completion,
@@ -97,7 +95,8 @@ def progress_by_learner(challenge: Challenge, learner_ids=None) -> dict[int, int
         )
         column = Attempt.learner_id
     if learner_ids is not None:
-        stmt = stmt.where(column.in_(list(learner_ids)))
+        ids = learner_ids if hasattr(learner_ids, "subquery") else list(learner_ids)
+        stmt = stmt.where(column.in_(ids))
     return {learner_id: int(value or 0) for learner_id, value in session().execute(stmt)}
 
 
@@ -113,6 +112,12 @@ def progress_by_team(challenge: Challenge) -> dict[int, int]:
         ):
             teams[team_id] = teams.get(team_id, 0) + per_learner[learner_id]
     return teams
+
+
+def team_progress(challenge: Challenge, team_id: int) -> int:
+    """One team's progress: the sum over its active members only (one small query)."""
+    members = select(Learner.id).where(Learner.team_id == team_id, Learner.active.is_(True))
+    return sum(progress_by_learner(challenge, members).values())
 
 
 def for_learner(
@@ -138,7 +143,7 @@ def for_learner(
         if challenge.scope == "team":
             if learner.team_id is None:
                 continue
-            progress = progress_by_team(challenge).get(learner.team_id, 0)
+            progress = team_progress(challenge, learner.team_id)
             views.append(ChallengeView(challenge, progress, learner.team.name))
         else:
             progress = progress_by_learner(challenge, [learner.id]).get(learner.id, 0)
@@ -222,6 +227,10 @@ def settle(challenge_id: int, now: datetime | None = None) -> list[int] | None:
     for learner_id in winners:
         _reward(challenge, learner_id)
     db.flush()
+    if winners:
+        from . import badges
+
+        badges.evaluate(winners, challenge.ends_at)  # e.g. a "challenge won" badge
     return winners
 
 
@@ -238,21 +247,15 @@ def _reward(challenge: Challenge, learner_id: int) -> None:
             challenge.ends_at,
         )
     if challenge.badge_id:
-        db = session()
-        try:
-            with db.begin_nested():
-                db.add(
-                    BadgeAward(
-                        uid=str(uuid.uuid4()),
-                        learner_id=learner_id,
-                        badge_id=challenge.badge_id,
-                        issued_on=challenge.ends_at,
-                        evidence={"challenge": challenge.slug},
-                    )
-                )
-                db.flush()
-        except IntegrityError:
-            pass  # the badge was already earned: once is the rule
+        from . import badges
+
+        # Through the badge rules: once per learner, its notification, signal and XP.
+        badges.award_badge(
+            learner_id,
+            session().get(Badge, challenge.badge_id),
+            challenge.ends_at,
+            evidence={"challenge": challenge.slug},
+        )
     session().add(
         Notification(
             learner_id=learner_id,
