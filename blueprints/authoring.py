@@ -11,7 +11,6 @@ from decimal import Decimal
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -21,18 +20,18 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_wtf.csrf import validate_csrf
 from sqlalchemy import func, select
-from wtforms import FieldList, ValidationError
+from wtforms import FieldList
 
 from lms_roi.db import session
 from lms_roi.errors import DomainError
 from lms_roi.models import Kpi, Module, Quiz
-from lms_roi.policy import current_person, policy, view_policy
+from lms_roi.policy import current_person, policy
 from lms_roi.services import authoring as service
 
 from .authoring_forms import ModuleForm, NewModuleForm, int_or_none, pad_rows
-from .forms import DeleteForm
+from .forms import DeleteForm, csrf_header_ok
+from .navigation import may_open
 
 authoring = Blueprint("authoring", __name__)
 
@@ -104,7 +103,7 @@ def module_unpublish(slug: str):
 @policy("analyst", "admin")
 def preview():
     """The lesson steps of posted Markdown, rendered and sanitised by the server (JSON)."""
-    if not _csrf_ok():
+    if not csrf_header_ok():
         message = _("This page has expired. Reload it and try again.")
         return jsonify(code="csrf_invalid", message=message, field=None), 400
     payload = request.get_json(silent=True) if request.is_json else request.form
@@ -258,24 +257,9 @@ def _steps(markdown: str) -> list[service.PreviewStep]:
 def _learner_view(module: Module | None) -> str | None:
     """The learner's page of a published module, when the viewer may open it."""
     endpoint = "lms_roi.learner.module_detail"
-    view = current_app.view_functions.get(endpoint)
-    if module is None or not module.published or view is None:
-        return None
-    if not view_policy(view).admits(current_person()):
+    if module is None or not module.published or not may_open(endpoint):
         return None
     return url_for(endpoint, slug=module.slug)
-
-
-def _csrf_ok() -> bool:
-    """Whether the preview request carries this session's CSRF token (header or field)."""
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
-        return True
-    token = request.headers.get("X-CSRFToken") or request.form.get("csrf_token")
-    try:
-        validate_csrf(token)
-    except ValidationError:
-        return False
-    return True
 
 
 # The quiz and path pages add their routes to this blueprint.
