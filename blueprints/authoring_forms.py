@@ -130,6 +130,26 @@ class QuestionForm(FlaskForm):
     )
     choices = FieldList(FormField(ChoiceRow), _l("Answers"), min_entries=1)
 
+    @classmethod
+    def of(cls, question) -> QuestionForm:
+        """The form filled with a stored question and its answers (ids kept for the edit)."""
+        return cls(
+            data={
+                "kind": question.kind,
+                "prompt": question.prompt,
+                "explanation": question.explanation,
+                "choices": [
+                    {
+                        "choice_id": str(c.id),
+                        "text": c.text,
+                        "correct": c.is_correct,
+                        "feedback": c.feedback,
+                    }
+                    for c in question.choices
+                ],
+            }
+        )
+
 
 class StepRow(Form):
     """One module of a path and its position."""

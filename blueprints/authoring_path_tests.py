@@ -103,25 +103,7 @@ def path_question_new(slug: str, quiz_slug: str):
 def path_question_edit(slug: str, quiz_slug: str, question_id: int):
     program, quiz = _test_or_404(slug, quiz_slug)
     question = _question_or_404(quiz, question_id)
-    if request.method == "POST":
-        form = QuestionForm()
-    else:
-        form = QuestionForm(
-            data={
-                "kind": question.kind,
-                "prompt": question.prompt,
-                "explanation": question.explanation,
-                "choices": [
-                    {
-                        "choice_id": str(c.id),
-                        "text": c.text,
-                        "correct": c.is_correct,
-                        "feedback": c.feedback,
-                    }
-                    for c in question.choices
-                ],
-            }
-        )
+    form = QuestionForm() if request.method == "POST" else QuestionForm.of(question)
     return _question_page(form, program, quiz, question)
 
 

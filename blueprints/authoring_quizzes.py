@@ -94,25 +94,7 @@ def question_new(quiz_slug: str):
 def question_edit(question_id: int):
     question = _question_or_404(question_id)
     quiz, module = _quiz_or_404(None, question.quiz_id)
-    if request.method == "POST":
-        form = QuestionForm()
-    else:
-        form = QuestionForm(
-            data={
-                "kind": question.kind,
-                "prompt": question.prompt,
-                "explanation": question.explanation,
-                "choices": [
-                    {
-                        "choice_id": str(c.id),
-                        "text": c.text,
-                        "correct": c.is_correct,
-                        "feedback": c.feedback,
-                    }
-                    for c in question.choices
-                ],
-            }
-        )
+    form = QuestionForm() if request.method == "POST" else QuestionForm.of(question)
     return _question_page(form, quiz, module, question)
 
 
