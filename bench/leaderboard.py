@@ -108,7 +108,17 @@ def generate(learners: int, events: int, seed: int) -> dict[str, pd.DataFrame]:
             "enrolled_at": created,
         }
     )  # fmt: skip
-    tables["lms_roi_xp_event"], tables["lms_roi_learner_totals"] = _events(rng, learners, events)
+    ledger, totals = _events(rng, learners, events)
+    listed = tables["lms_roi_learner"]["active"].to_numpy() & np.isin(
+        visibility, ["named", "pseudonymous"]
+    )
+    totals["listed"] = listed[totals["learner_id"].to_numpy() - 1]
+    tables["lms_roi_xp_event"], tables["lms_roi_learner_totals"] = ledger, totals
+    # The board's per-score counts of listed learners, as the product keeps them.
+    on_board = totals[totals["listed"] & (totals["xp"] > 0)]
+    tables["lms_roi_board_score"] = (
+        on_board.groupby(["period_kind", "period_key", "xp"]).size().rename("learners").reset_index()
+    )
     return tables
 
 

@@ -8,9 +8,10 @@ the recipient is a salted hash.
 
 from __future__ import annotations
 
+import hashlib
 import json
 
-from flask import Response, abort
+from flask import Response, abort, request
 from sqlalchemy import select
 
 from lms_roi.db import session
@@ -19,6 +20,9 @@ from lms_roi.models import Badge, BadgeAward, Learner
 from lms_roi.policy import PUBLIC, policy
 
 from .badges import badge_or_404, badges
+
+#: Seconds a badge image may be reused before it is revalidated.
+IMAGE_MAX_AGE = 300
 
 
 def _json_ld(document: dict, status: int = 200) -> Response:
@@ -38,7 +42,12 @@ def _png(content: bytes, filename: str | None = None) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    # Backpacks and pages showing a badge fetch its image often: let them keep it a few
+    # minutes, then revalidate by ETag (304 without the body) so an edited image shows.
+    response.set_etag(hashlib.sha256(content).hexdigest()[:32])
+    response.cache_control.public = True
+    response.cache_control.max_age = IMAGE_MAX_AGE
+    return response.make_conditional(request)
 
 
 @badges.route("/openbadges/issuer")

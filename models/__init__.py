@@ -22,6 +22,7 @@ from .catalog import (
 from .gamification import (
     Badge,
     BadgeAward,
+    BoardScore,
     Challenge,
     ChallengeProgress,
     LearnerTotals,
@@ -46,6 +47,7 @@ __all__ = [
     "AuditLog",
     "Badge",
     "BadgeAward",
+    "BoardScore",
     "Challenge",
     "ChallengeProgress",
     "Choice",

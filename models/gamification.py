@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -57,7 +58,6 @@ class LearnerTotals(Base):
     __table_args__ = (
         UniqueConstraint("learner_id", "period_kind", "period_key"),
         one_of("period_kind", ("all", "week", "month")),
-        Index("ix_lms_roi_learner_totals_board", "period_kind", "period_key", "xp", "reached_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +68,37 @@ class LearnerTotals(Base):
     period_key: Mapped[str] = mapped_column(String(10))
     xp: Mapped[int] = mapped_column(Integer, default=0)
     reached_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Whether the learner shows on boards (active and not hidden), kept from the learner so
+    # that a board and a rank are read from this table's index alone.
+    listed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+
+# The board order (XP descending, then who reached it first, then id) as one index range.
+Index(
+    "ix_lms_roi_learner_totals_board",
+    LearnerTotals.period_kind,
+    LearnerTotals.period_key,
+    LearnerTotals.listed,
+    LearnerTotals.xp.desc(),
+    LearnerTotals.reached_at,
+    LearnerTotals.learner_id,
+)
+
+
+class BoardScore(Base):
+    """How many listed learners hold each XP score in a period bucket (above 0 XP).
+
+    A learner's organisation rank is the sum of the counts above their score plus the
+    ties reached before them, so it costs one short index range instead of a count over
+    everyone ahead. Kept by ``lms_roi.gamification.board_index`` at each commit.
+    """
+
+    __tablename__ = "lms_roi_board_score"
+
+    period_kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    period_key: Mapped[str] = mapped_column(String(10), primary_key=True)
+    xp: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learners: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Badge(Base):

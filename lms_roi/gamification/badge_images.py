@@ -15,6 +15,7 @@ import os
 import tempfile
 import warnings
 from colorsys import hls_to_rgb
+from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
@@ -79,8 +80,10 @@ def checked_image(content: bytes) -> bytes:
     return _png(square)
 
 
+@lru_cache(maxsize=256)
 def default_image(slug: str, name: str) -> bytes:
-    """A disc coloured from the slug with the name's initials: deterministic."""
+    """A disc coloured from the slug with the name's initials: deterministic, so the
+    bytes are kept per (slug, name) rather than drawn again for every request."""
     digest = hashlib.sha256(slug.encode()).digest()
     hue = digest[0] / 255
     # Dark enough for white initials (contrast above 4.5:1).

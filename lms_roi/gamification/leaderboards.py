@@ -17,23 +17,27 @@ non-hidden learner of the team with more than 0 XP in the window. Teams with few
 people is noise, and it would be one person's score); the board says how many.
 
 Cost: the top N is one ``ORDER BY ... LIMIT`` on the board index
-``(period_kind, period_key, xp, reached_at)``; the viewer's rank is one ``COUNT`` of the
-rows ranking before them; the neighbours are two ordered ``LIMIT 2`` queries.
+``(period_kind, period_key, listed, xp DESC, reached_at, learner_id)``; the viewer's
+organisation rank is the maintained count of learners per higher score
+(:mod:`.board_index`) plus the ties reached earlier; a team's or program's is a count over
+its members; the neighbours are two ordered ``LIMIT 2`` queries.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from lms_roi.db import session, utcnow
 from lms_roi.errors import DomainError
-from lms_roi.models import Enrollment, Learner, LearnerTotals, Program, Team
+from lms_roi.models import BoardScore, Enrollment, Learner, LearnerTotals, Program, Team
 from lms_roi.models._types import VISIBILITIES
 
+from . import board_index
 from .periods import period_keys
 from .pseudonyms import ensure_pseudonym, shown_name
 
@@ -48,6 +52,7 @@ SHOWN = ("named", "pseudonymous")
 
 T = LearnerTotals
 L = Learner
+SCORES = BoardScore.__table__
 
 
 class ScopeNotFound(DomainError):
@@ -174,62 +179,106 @@ def _check_window(window: str) -> None:
 
 
 def _members(scope: Scope) -> list:
-    """Conditions (on T joined to L) of the learners a board may show."""
-    return [L.active.is_(True), L.leaderboard_visibility.in_(SHOWN)]
+    """Conditions (on T) of the learners a board may show: active and not hidden, which
+    the totals rows carry as ``listed``."""
+    return [T.listed.is_(True)]
 
 
-def _source(scope: Scope):
-    """What a board reads: the totals joined to their learners, and for a team or a
-    program, driven by its members (a materialised CTE, so that PostgreSQL starts from the
-    few members instead of walking the whole board index: its estimate of an XP range
-    inside one bucket is far too low)."""
-    if scope.kind == "team":
-        members = select(L.id.label("id")).where(L.team_id.in_(scope.team_ids))
-    elif scope.kind == "program":
-        members = select(Enrollment.learner_id.label("id")).where(
-            Enrollment.program_id == scope.program_id,
-            Enrollment.status.in_(PROGRAM_STATUSES),
-        )
-    else:
-        return T.__table__.join(L, L.id == T.learner_id)
+def _bucket(window: str, key: str) -> list:
+    """The window's bucket, only XP above 0."""
+    return [T.period_kind == window, T.period_key == key, T.xp > 0]
+
+
+# The board's statements are built once, with parameters: building a statement costs
+# more than running it on the board index.
+_COLUMNS = (T.learner_id, T.xp, T.reached_at, L.display_name, L.pseudonym, L.leaderboard_visibility)
+_ORDER = (T.xp.desc(), T.reached_at.asc(), T.learner_id.asc())
+_REVERSED = (T.xp.asc(), T.reached_at.desc(), T.learner_id.desc())
+_KIND, _KEY = bindparam("kind"), bindparam("key")
+_XP, _REACHED = bindparam("xp"), bindparam("reached", type_=T.reached_at.type)
+_ME = bindparam("viewer")
+_LISTED = (T.period_kind == _KIND, T.period_key == _KEY, T.listed.is_(True))
+_WITH_NAMES = T.__table__.join(L, L.id == T.learner_id)
+
+_ORG_TOP = (
+    select(*_COLUMNS)
+    .select_from(_WITH_NAMES)
+    .where(*_LISTED, T.xp > 0)
+    .order_by(*_ORDER)
+    .limit(bindparam("limit"))
+)
+_MINE = select(T.xp, T.reached_at).where(
+    T.learner_id == _ME, T.period_kind == _KIND, T.period_key == _KEY
+)
+# Rows before (xp, reached, viewer), and after, written as index ranges.
+_BEFORE = or_(
+    T.xp > _XP,
+    and_(T.xp == _XP, T.reached_at < _REACHED),
+    and_(T.xp == _XP, T.reached_at == _REACHED, T.learner_id < _ME),
+)
+_AFTER = or_(
+    T.xp < _XP,
+    and_(T.xp == _XP, T.reached_at > _REACHED),
+    and_(T.xp == _XP, T.reached_at == _REACHED, T.learner_id > _ME),
+)
+# The organisation rank: the maintained counts of every higher score, plus the ties
+# reached earlier (one range of the board index). Counting everyone ahead would grow
+# with the rank.
+_ORG_AHEAD = select(
+    select(func.coalesce(func.sum(SCORES.c.learners), 0))
+    .where(SCORES.c.period_kind == _KIND, SCORES.c.period_key == _KEY, SCORES.c.xp > _XP)
+    .scalar_subquery()
+    + select(func.count())
+    .select_from(T)
+    .where(
+        *_LISTED,
+        T.xp == _XP,
+        or_(T.reached_at < _REACHED, and_(T.reached_at == _REACHED, T.learner_id < _ME)),
+    )
+    .scalar_subquery()
+)
+_ORG_ABOVE = (
+    select(*_COLUMNS)
+    .select_from(_WITH_NAMES)
+    .where(*_LISTED, T.xp >= _XP, _BEFORE)
+    .order_by(*_REVERSED)
+    .limit(NEIGHBOURS)
+)
+_ORG_BELOW = (
+    select(*_COLUMNS)
+    .select_from(_WITH_NAMES)
+    .where(*_LISTED, T.xp > 0, T.xp <= _XP, _AFTER)
+    .order_by(*_ORDER)
+    .limit(NEIGHBOURS)
+)
+
+
+def _group_rows(members):
+    """Every listed row of a group's bucket, in board order: a team or a program holds a
+    few hundred people, so one read ranks them all (a materialised CTE, so that
+    PostgreSQL starts from the members instead of walking the whole board index)."""
     cte = members.cte("board_members").prefix_with("MATERIALIZED")
-    return cte.join(T, T.learner_id == cte.c.id).join(L, L.id == T.learner_id)
-
-
-def _bucket(window: str, key: str, *, floor: bool = True) -> list:
-    """The window's bucket; ``floor``: only XP above 0 (left out when a lower bound is given,
-    so that SQLite starts its index range at that bound rather than at 0)."""
-    conditions = [T.period_kind == window, T.period_key == key]
-    return [*conditions, T.xp > 0] if floor else conditions
-
-
-def _before(xp: int, reached: datetime, learner_id: int):
-    """Rows ranking before (xp, reached, id), written as three index ranges."""
-    return or_(
-        T.xp > xp,
-        and_(T.xp == xp, T.reached_at < reached),
-        and_(T.xp == xp, T.reached_at == reached, T.learner_id < learner_id),
-    )
-
-
-def _after(xp: int, reached: datetime, learner_id: int):
-    return or_(
-        T.xp < xp,
-        and_(T.xp == xp, T.reached_at > reached),
-        and_(T.xp == xp, T.reached_at == reached, T.learner_id > learner_id),
-    )
-
-
-def _rows_stmt(source, conditions: list):
     return (
-        select(T.learner_id, T.xp, L.display_name, L.pseudonym, L.leaderboard_visibility)
-        .select_from(source)
-        .where(*conditions)
+        select(*_COLUMNS)
+        .select_from(cte.join(T, T.learner_id == cte.c.id).join(L, L.id == T.learner_id))
+        .where(*_LISTED, T.xp > 0)
+        .order_by(*_ORDER)
     )
+
+
+_TEAM_ROWS = _group_rows(
+    select(L.id.label("id")).where(L.team_id.in_(bindparam("team_ids", expanding=True)))
+)
+_PROGRAM_ROWS = _group_rows(
+    select(Enrollment.learner_id.label("id")).where(
+        Enrollment.program_id == bindparam("program_id"),
+        Enrollment.status.in_(PROGRAM_STATUSES),
+    )
+)
 
 
 def _row(record, rank: int, viewer_id: int | None) -> Row:
-    learner_id, xp, display_name, pseudonym, visibility = record
+    learner_id, xp, _reached, display_name, pseudonym, visibility = record
     return Row(
         rank=rank,
         learner_id=learner_id,
@@ -269,49 +318,33 @@ def board(
     _check_window(window)
     resolved = resolve_scope(scope)
     key = period_keys(now or utcnow())[window]
-    members = _members(resolved)
-    shown = _bucket(window, key) + members
+    board_index.settle()  # this transaction's own awards count on the board it reads
     db = session()
     viewer_id = viewer.id if viewer is not None else None
-    top = db.execute(
-        _rows_stmt(_source(resolved), shown)
-        .order_by(T.xp.desc(), T.reached_at.asc(), T.learner_id.asc())
-        .limit(limit)
-    ).all()
-    rows = [_row(record, rank, viewer_id) for rank, record in enumerate(top, start=1)]
-    me = None
+    bucket = {"kind": window, "key": key}
+    mine = None
     if viewer is not None and _in_scope(resolved, viewer):
-        me = _position(resolved, window, key, viewer, members)
+        mine = db.execute(_MINE, {**bucket, "viewer": viewer.id}).first()
+        if mine is None or mine.xp <= 0:
+            mine = Position(rank=None, xp=0, hidden=viewer.leaderboard_visibility not in SHOWN)
+    if resolved.kind == "org":
+        top = db.execute(_ORG_TOP, {**bucket, "limit": limit}).all()
+        me = _org_position(bucket, viewer, mine) if mine is not None else None
+    else:
+        if resolved.kind == "team":
+            everyone = db.execute(_TEAM_ROWS, {**bucket, "team_ids": list(resolved.team_ids)})
+        else:
+            everyone = db.execute(_PROGRAM_ROWS, {**bucket, "program_id": resolved.program_id})
+        everyone = everyone.all()
+        top = everyone[:limit]
+        me = _group_position(everyone, viewer, mine) if mine is not None else None
+    rows = [_row(record, rank, viewer_id) for rank, record in enumerate(top, start=1)]
     return Board(resolved, window, key, rows, me)
 
 
-def _position(scope: Scope, window: str, key: str, viewer: Learner, members: list) -> Position:
-    db = session()
-    hidden = viewer.leaderboard_visibility not in SHOWN
-    mine = db.execute(
-        select(T.xp, T.reached_at).where(
-            T.learner_id == viewer.id, T.period_kind == window, T.period_key == key
-        )
-    ).first()
-    if mine is None or mine.xp <= 0:
-        return Position(rank=None, xp=0, hidden=hidden)
-    xp, reached = mine.xp, mine.reached_at
-    shown = _bucket(window, key) + members
-    source = _source(scope)
-    before = _count_before(source, shown, xp, reached, viewer.id)
-    rank = before + 1
-    above = db.execute(
-        _rows_stmt(source, [*_bucket(window, key, floor=False), *members, T.xp >= xp])
-        .where(_before(xp, reached, viewer.id))
-        .order_by(T.xp.asc(), T.reached_at.desc(), T.learner_id.desc())
-        .limit(NEIGHBOURS)
-    ).all()
-    below = db.execute(
-        _rows_stmt(source, [*shown, T.xp <= xp, _after(xp, reached, viewer.id)])
-        .order_by(T.xp.desc(), T.reached_at.asc(), T.learner_id.asc())
-        .limit(NEIGHBOURS)
-    ).all()
+def _position(viewer: Learner, xp: int, rank: int, above: list, below: list) -> Position:
     # A hidden viewer takes no rank: the first visible learner below holds "their" rank.
+    hidden = viewer.leaderboard_visibility not in SHOWN
     first_below = rank if hidden else rank + 1
     return Position(
         rank=rank,
@@ -322,17 +355,28 @@ def _position(scope: Scope, window: str, key: str, viewer: Learner, members: lis
     )
 
 
-def _count_before(source, shown: list, xp: int, reached: datetime, learner_id: int) -> int:
-    """How many shown learners of the scope rank before (xp, reached, learner_id).
+def _org_position(bucket: dict, viewer: Learner, mine) -> Position:
+    if isinstance(mine, Position):
+        return mine
+    db = session()
+    where = {**bucket, "xp": mine.xp, "reached": mine.reached_at, "viewer": viewer.id}
+    rank = db.scalar(_ORG_AHEAD, where) + 1
+    above = db.execute(_ORG_ABOVE, where).all()
+    below = db.execute(_ORG_BELOW, where).all()
+    return _position(viewer, mine.xp, rank, above, below)
 
-    Team and program boards start from their members (indexed); the organisation board
-    counts every row before the viewer on the board index, each joined to its learner
-    for the visibility: linear in the rank, too slow at 100,000 learners (see
-    ``bench/leaderboard.py``). Index-only needs the visibility on the totals rows.
-    """
-    return session().scalar(
-        select(func.count()).select_from(source).where(*shown, _before(xp, reached, learner_id))
+
+def _group_position(everyone: list, viewer: Learner, mine) -> Position:
+    if isinstance(mine, Position):
+        return mine
+    me = (-mine.xp, mine.reached_at, viewer.id)
+    place = bisect_left(everyone, me, key=lambda r: (-r.xp, r.reached_at, r.learner_id))
+    after = (
+        place + 1 if place < len(everyone) and everyone[place].learner_id == viewer.id else place
     )
+    above = everyone[max(0, place - NEIGHBOURS) : place][::-1]
+    below = everyone[after : after + NEIGHBOURS]
+    return _position(viewer, mine.xp, place + 1, above, below)
 
 
 def team_board(window: str, viewer: Learner | None, now: datetime | None = None) -> TeamBoard:

@@ -15,9 +15,9 @@ from sqlalchemy import and_, bindparam, case, func, insert, literal, select, tup
 from sqlalchemy.exc import IntegrityError
 
 from lms_roi.db import IN_CHUNK, UtcDateTime, chunked, session
-from lms_roi.models import LearnerTotals, Notification, XpEvent
+from lms_roi.models import Learner, LearnerTotals, Notification, XpEvent
 
-from . import periods
+from . import board_index, periods
 from .planner import LEARNING_REASONS, STREAK_BONUS, LearnerState, LevelUp, streak_key
 
 INSERT_CHUNK = 5000
@@ -54,8 +54,10 @@ def lock_learner(learner_id: int, at: datetime) -> int:
                     period_key=periods.ALL,
                     xp=0,
                     reached_at=at,
+                    listed=_listed(learner_id),
                 )
             )
+        board_index.note_before({(learner_id, periods.ALL, periods.ALL): None})
         return 0
     except IntegrityError:
         return db.execute(touch).scalar()
@@ -112,22 +114,33 @@ def add_to_bucket(learner_id: int, kind: str, key: str, points: int, at: datetim
             TOTALS.c.period_key == key,
         )
         .values(**values)
+        .returning(TOTALS.c.xp, TOTALS.c.listed)
     )
-    if db.execute(bump).rowcount:
-        return
-    try:
-        with db.begin_nested():
-            db.execute(
-                insert(TOTALS).values(
-                    learner_id=learner_id,
-                    period_kind=kind,
-                    period_key=key,
-                    xp=points,
-                    reached_at=at,
+    group = (learner_id, kind, key)
+    after = db.execute(bump).first()
+    if after is None:
+        try:
+            with db.begin_nested():
+                db.execute(
+                    insert(TOTALS).values(
+                        learner_id=learner_id,
+                        period_kind=kind,
+                        period_key=key,
+                        xp=points,
+                        reached_at=at,
+                        listed=_listed(learner_id),
+                    )
                 )
-            )
-    except IntegrityError:
-        db.execute(bump)
+            board_index.note_before({group: None})
+            return
+        except IntegrityError:
+            after = db.execute(bump).first()
+    board_index.note_before({group: (after.xp - points, bool(after.listed))})
+
+
+def _listed(learner_id: int):
+    """Whether the learner shows on boards, as a subquery for a totals row's insert."""
+    return select(board_index.listed_expression()).where(Learner.id == learner_id).scalar_subquery()
 
 
 def insert_level_ups(level_ups: Iterable[LevelUp]) -> None:
@@ -268,19 +281,30 @@ def apply_totals(rows: list[dict]) -> None:
     delta = totals_delta(rows)
     db = session()
     existing: dict[tuple[int, str, str], int] = {}
+    before: dict[tuple[int, str, str], tuple[int, bool]] = {}
     learners = sorted({learner_id for learner_id, _k, _p in delta})
     buckets = sorted({(kind, key) for _l, kind, key in delta})
     for part in chunked(learners, IN_CHUNK):
         for keys in chunked(buckets, IN_CHUNK):
             found = db.execute(
                 select(
-                    TOTALS.c.id, TOTALS.c.learner_id, TOTALS.c.period_kind, TOTALS.c.period_key
-                ).where(
+                    TOTALS.c.id,
+                    TOTALS.c.learner_id,
+                    TOTALS.c.period_kind,
+                    TOTALS.c.period_key,
+                    TOTALS.c.xp,
+                    TOTALS.c.listed,
+                )
+                .where(
                     TOTALS.c.learner_id.in_(part),
                     tuple_(TOTALS.c.period_kind, TOTALS.c.period_key).in_(keys),
                 )
+                # Locked as read, so the noted XP is the one the bump starts from.
+                .with_for_update()
             )
-            existing.update({(lid, kind, key): tid for tid, lid, kind, key in found})
+            for tid, lid, kind, key, xp, listed in found:
+                existing[(lid, kind, key)] = tid
+                before[(lid, kind, key)] = (xp, bool(listed))
     latest = bindparam("latest", type_=UtcDateTime())
     bump = (
         update(TOTALS)
@@ -295,23 +319,31 @@ def apply_totals(rows: list[dict]) -> None:
         for group, (points, moment, _first) in delta.items()
         if group in existing and points > 0
     ]
+    board_index.note_before(
+        {group: before[group] for group, (points, _m, _f) in delta.items() if group in before}
+    )
     for part in chunked(bumps, INSERT_CHUNK):
         db.execute(bump, part)
+    fresh = [group for group in delta if group not in existing]
+    listed = board_index.listed_of(group[0] for group in fresh)
     new = [
         dict(
             learner_id=group[0],
             period_kind=group[1],
             period_key=group[2],
-            xp=points,
-            reached_at=moment or first,
+            xp=delta[group][0],
+            reached_at=delta[group][1] or delta[group][2],
+            listed=listed.get(group[0], False),
         )
-        for group, (points, moment, first) in delta.items()
-        if group not in existing
+        for group in fresh
     ]
     for part in chunked(new, INSERT_CHUNK):
         try:
             with db.begin_nested():
                 db.execute(insert(TOTALS), part)
+            board_index.note_before(
+                {(row["learner_id"], row["period_kind"], row["period_key"]): None for row in part}
+            )
         except IntegrityError:
             # A live award created one of these buckets meanwhile: one upsert each.
             for row in part:

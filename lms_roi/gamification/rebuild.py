@@ -15,12 +15,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 
 from lms_roi.db import IN_CHUNK, chunked, session
 from lms_roi.models import LearnerTotals, Notification, XpEvent
 
-from . import ledger, planner, streaks
+from . import board_index, ledger, planner, streaks
 from .history import history_actions
 from .settings import rules
 
@@ -94,6 +94,8 @@ def rebuild(*, dry_run: bool = False) -> RebuildReport:
     too (not in a dry run). Returns the :class:`RebuildReport`. Only flushes.
     """
     db = session()
+    if not dry_run:
+        _lock_out_awards()
     report = RebuildReport(dry_run)
     rule = rules()
     existing = {row["idempotency_key"]: row for row in db.execute(select(EVENTS)).mappings()}
@@ -132,6 +134,15 @@ def rebuild(*, dry_run: bool = False) -> RebuildReport:
     return report
 
 
+def _lock_out_awards() -> None:
+    """Hold live awards back until the rebuild commits: they would be planned on a ledger
+    the rebuild is replacing. PostgreSQL: reads go on, writes to the ledger and totals
+    wait. SQLite: the first write takes the database's single write lock anyway."""
+    db = session()
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text(f"LOCK TABLE {EVENTS.name}, {TOTALS.name} IN EXCLUSIVE MODE"))
+
+
 def _same(old, new) -> bool:
     return all(old[name] == new[name] for name in COMPARED)
 
@@ -160,10 +171,18 @@ def _rebuild_totals(rows: list[dict], report: RebuildReport, dry_run: bool) -> N
         for group, (xp, at) in wanted.items()
         if group in stored and (stored[group].xp, stored[group].reached_at) != (xp, at)
     ]
+    fresh = [g for g in wanted if g not in stored]
+    listed = board_index.listed_of(g[0] for g in fresh) if fresh and not dry_run else {}
     new = [
-        dict(learner_id=g[0], period_kind=g[1], period_key=g[2], xp=xp, reached_at=at)
-        for g, (xp, at) in wanted.items()
-        if g not in stored
+        dict(
+            learner_id=g[0],
+            period_kind=g[1],
+            period_key=g[2],
+            xp=wanted[g][0],
+            reached_at=wanted[g][1],
+            listed=listed.get(g[0], False),
+        )
+        for g in fresh
     ]
     report.totals_changed = len(gone) + len(changed) + len(new)
     report.learners.update(row.learner_id for group, row in stored.items() if group not in wanted)
@@ -187,6 +206,8 @@ def _rebuild_totals(rows: list[dict], report: RebuildReport, dry_run: bool) -> N
         )
     for part in chunked(new, ledger.INSERT_CHUNK):
         db.execute(insert(TOTALS), part)
+    # Totals were rewritten wholesale: recount the board scores from them.
+    board_index.refresh()
 
 
 def _rebuild_streaks(rows: list[dict], report: RebuildReport, dry_run: bool) -> None:

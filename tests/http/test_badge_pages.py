@@ -102,6 +102,13 @@ def test_an_analyst_creates_a_badge_with_an_uploaded_image(app, client, analyst)
     with Image.open(io.BytesIO(image.data)) as picture:
         assert picture.size == (400, 400)
         assert picture.getpixel((200, 200))[:3] == (200, 40, 40)  # the upload, not the default
+    # Cached a few minutes, then revalidated: the same image answers 304 without a body.
+    assert image.headers["Cache-Control"] == "public, max-age=300"
+    again = client.get(
+        "/roi/openbadges/badges/micro-master/image.png",
+        headers={"If-None-Match": image.headers["ETag"]},
+    )
+    assert (again.status_code, again.data) == (304, b"")
     listing = client.get("/roi/badges/manage/").get_data(as_text=True)
     assert "Micro master" in listing
     assert "Complete 5 different modules of the method “micro-learning”." in listing

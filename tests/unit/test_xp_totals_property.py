@@ -4,7 +4,9 @@ Awards of random points, reasons, keys (replays included), moments and learners 
 different time zones through the live path, then a batch of imported completions;
 each LearnerTotals row must equal SUM(points) of the learner's ledger rows in its
 bucket (organisation calendar), no ledger row may lack its buckets, no local day may
-exceed the cap. The same holds after a rebuild.
+exceed the cap. The same holds after a rebuild. The board's per-score counts
+(``BoardScore``) always equal a recount of the listed totals, also when a learner hides
+between awards.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from factories import make_module
-from lms_roi.gamification import engine, periods
+from lms_roi.gamification import board_index, engine, periods
+from lms_roi.gamification.leaderboards import choose_visibility
 from lms_roi.gamification.rebuild import rebuild
-from lms_roi.models import LearnerTotals, XpEvent
+from lms_roi.models import BoardScore, LearnerTotals, XpEvent
 from lms_roi.services import learning
 from xp_factories import at, make_learner
 
@@ -58,14 +61,16 @@ def expected_totals(db) -> Counter:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(sequence=awards, batch=imports)
-def test_totals_always_equal_the_ledger_sums(ctx, sequence, batch):
+@given(sequence=awards, batch=imports, hide_after=st.integers(0, 40))
+def test_totals_always_equal_the_ledger_sums(ctx, sequence, batch, hide_after):
     db = ctx.session
     savepoint = db.begin_nested()
     try:
         learners = [make_learner("ana", "Europe/Paris"), make_learner("kei", "Asia/Tokyo")]
         modules = [make_module(f"m{i}", duration=5 + 25 * i) for i in range(3)]
-        for who, points, reason, key, minutes in sequence:
+        for step, (who, points, reason, key, minutes) in enumerate(sequence):
+            if step == hide_after:
+                choose_visibility(learners[0], "hidden")
             learner = learners[who]
             moment = START + timedelta(minutes=minutes)
             engine.award(learner.id, points, reason, f"{reason}:{who}:{key}", moment)
@@ -88,6 +93,17 @@ def test_totals_always_equal_the_ledger_sums(ctx, sequence, batch):
 
 
 def check(db) -> None:
+    board_index.settle(db)
+    t = LearnerTotals
+    listed = Counter(
+        db.execute(
+            select(t.period_kind, t.period_key, t.xp).where(t.listed.is_(True), t.xp > 0)
+        ).all()
+    )
+    counted = Counter(
+        {(r.period_kind, r.period_key, r.xp): r.learners for r in db.scalars(select(BoardScore))}
+    )
+    assert +counted == listed and not -counted  # no negative or stray counts
     stored = Counter(
         {
             (row.learner_id, row.period_kind, row.period_key): row.xp
