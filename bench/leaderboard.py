@@ -116,9 +116,8 @@ def generate(learners: int, events: int, seed: int) -> dict[str, pd.DataFrame]:
     tables["lms_roi_xp_event"], tables["lms_roi_learner_totals"] = ledger, totals
     # The board's per-score counts of listed learners, as the product keeps them.
     on_board = totals[totals["listed"] & (totals["xp"] > 0)]
-    tables["lms_roi_board_score"] = (
-        on_board.groupby(["period_kind", "period_key", "xp"]).size().rename("learners").reset_index()
-    )
+    counts = on_board.groupby(["period_kind", "period_key", "xp"]).size()
+    tables["lms_roi_board_score"] = counts.rename("learners").reset_index()
     return tables
 
 

@@ -27,7 +27,7 @@ from lms_roi.models import Badge, BadgeAward, Learner, Notification
 from lms_roi.services.audit import record_audit
 from lms_roi.services.authoring_checks import AuthoringInvalid, check_slug
 
-from . import badge_images, criteria
+from . import badge_images, criteria, history, ledger, periods
 
 NAME_MAX = 200
 DESCRIPTION_MAX = 2000
@@ -41,25 +41,13 @@ def evaluate(learner_ids, at: datetime, *, slow: bool = False, badge_ids=None) -
     which learning events cannot change: the rebuild and the analysts' "award now"
     evaluate them; ``badge_ids`` limits the evaluation to some badges.
     """
-    stmt = select(Badge).where(Badge.active.is_(True)).order_by(Badge.id)
-    if badge_ids is not None:
-        stmt = stmt.where(Badge.id.in_(list(badge_ids)))
-    badges = [
-        b for b in session().scalars(stmt) if slow or b.criteria.get("kind") not in criteria.SLOW
-    ]
+    badges = _active(slow, badge_ids)
     awarded: list[BadgeAward] = []
     if not badges:
         return awarded
     goals = {b.id: criteria.goal(b.criteria) for b in badges}
     for batch in chunked(sorted(set(learner_ids))):
-        held = set(
-            session().execute(
-                select(BadgeAward.learner_id, BadgeAward.badge_id).where(
-                    BadgeAward.learner_id.in_(batch),
-                    BadgeAward.badge_id.in_([b.id for b in badges]),
-                )
-            )
-        )
+        held = _held(batch, badges)
         counted: dict[str, dict[int, int]] = {}
         for badge in badges:
             if all((learner_id, badge.id) in held for learner_id in batch):
@@ -75,14 +63,91 @@ def evaluate(learner_ids, at: datetime, *, slow: bool = False, badge_ids=None) -
     return awarded
 
 
+def evaluate_history(
+    learner_ids,
+    until: datetime | None = None,
+    *,
+    slow: bool = False,
+    replayed: bool = False,
+) -> list[BadgeAward]:
+    """Award every active badge the learners met by ``until`` (now) and do not hold, each
+    at the moment of the event that met its criterion (:func:`.history.first_met`).
+
+    History read late (an import, the rebuild) so gets its badges, and their XP, when
+    they were earned rather than on the day it is read; the same history gives the
+    same awards. Awards are made in time order. ``slow`` as in :func:`evaluate`.
+    ``replayed``: the caller replays the ledger afterwards, so badge XP rows are
+    written as asked and left to that replay (see :func:`rebuild`).
+    """
+    until = until or utcnow()
+    badges = _active(slow, None)
+    if not badges:
+        return []
+    goals = {b.id: criteria.goal(b.criteria) for b in badges}
+    due = []
+    for batch in chunked(sorted(set(learner_ids))):
+        held = _held(batch, badges)
+        met: dict[str, dict[int, datetime]] = {}
+        for badge in badges:
+            if all((learner_id, badge.id) in held for learner_id in batch):
+                continue
+            key = repr(sorted(badge.criteria.items()))
+            if key not in met:
+                met[key] = history.first_met(badge.criteria, batch, goals[badge.id], until)
+            due.extend(
+                (moment, badge.id, learner_id)
+                for learner_id, moment in met[key].items()
+                if (learner_id, badge.id) not in held
+            )
+    by_id = {b.id: b for b in badges}
+    awarded = []
+    for moment, badge_id, learner_id in sorted(due):
+        badge = by_id[badge_id]
+        evidence = _evidence(badge, goals[badge_id])
+        award = award_badge(learner_id, badge, moment, evidence=evidence, replayed=replayed)
+        if award is not None:
+            awarded.append(award)
+    return awarded
+
+
+def _active(slow: bool, badge_ids) -> list[Badge]:
+    stmt = select(Badge).where(Badge.active.is_(True)).order_by(Badge.id)
+    if badge_ids is not None:
+        stmt = stmt.where(Badge.id.in_(list(badge_ids)))
+    return [
+        b for b in session().scalars(stmt) if slow or b.criteria.get("kind") not in criteria.SLOW
+    ]
+
+
+def _held(learner_ids: list[int], badges: list[Badge]) -> set[tuple[int, int]]:
+    """(learner, badge) pairs already awarded (revoked ones included: never again)."""
+    return set(
+        session().execute(
+            select(BadgeAward.learner_id, BadgeAward.badge_id).where(
+                BadgeAward.learner_id.in_(learner_ids),
+                BadgeAward.badge_id.in_([b.id for b in badges]),
+            )
+        )
+    )
+
+
 def _evidence(badge: Badge, count: int) -> dict:
     return {"kind": badge.criteria.get("kind"), "count": count}
 
 
 def award_badge(
-    learner_id: int, badge: Badge, at: datetime, *, evidence: dict | None = None
+    learner_id: int,
+    badge: Badge,
+    at: datetime,
+    *,
+    evidence: dict | None = None,
+    replayed: bool = False,
 ) -> BadgeAward | None:
-    """Award ``badge`` once: None when the learner already holds it (or held it)."""
+    """Award ``badge`` once: None when the learner already holds it (or held it).
+
+    Issued at ``at``, with its notification, and its XP at ``at`` too (``replayed``: see
+    :func:`evaluate_history`).
+    """
     db = session()
     award = BadgeAward(
         uid=str(uuid.uuid4()),
@@ -110,18 +175,36 @@ def award_badge(
     signals.badge_earned.send(
         current_app._get_current_object(), learner_id=learner_id, badge=badge, award=award
     )
-    _award_xp(learner_id, badge, at)
+    _award_xp(learner_id, badge, at, replayed)
     return award
 
 
-def _award_xp(learner_id: int, badge: Badge, at: datetime) -> None:
+def _award_xp(learner_id: int, badge: Badge, at: datetime, replayed: bool) -> None:
     if not badge.xp:
         return
     try:
         from lms_roi.gamification import engine
     except ImportError:  # the XP engine is optional for badges
         return
-    engine.award(learner_id, badge.xp, "badge", f"badge:{badge.id}:{learner_id}", at)
+    key = f"badge:{badge.id}:{learner_id}"
+    if not replayed:
+        engine.award(learner_id, badge.xp, "badge", key, at)
+        return
+    # The row as asked; the replay that follows cuts it to the daily cap in event order
+    # and moves totals, levels and their notifications with it.
+    zone = session().scalar(select(Learner.timezone).where(Learner.id == learner_id))
+    ledger.insert_event(
+        dict(
+            learner_id=learner_id,
+            points=badge.xp,
+            reason="badge",
+            idempotency_key=key,
+            occurred_at=at,
+            local_day=periods.local_day(at, zone),
+            flagged=False,
+            details={},
+        )
+    )
 
 
 def revoke(award: BadgeAward, reason: str, actor: Learner | None) -> BadgeAward:
@@ -146,10 +229,22 @@ def revoke(award: BadgeAward, reason: str, actor: Learner | None) -> BadgeAward:
 
 
 def rebuild(at: datetime | None = None) -> list[BadgeAward]:
-    """Re-evaluate every learner (all criteria); existing and revoked awards are kept."""
-    at = at or utcnow()
+    """Award, from the whole history up to ``at`` (now), every badge met and not held, at
+    the moment it was met; existing and revoked awards are kept.
+
+    Called by ``lms-roi gamification rebuild`` once the ledger is replayed. New badge
+    XP lands in the past, where it can change what the daily cap leaves to later
+    events and when levels were reached: the ledger is then replayed once more (that
+    replay calls this function again, which finds nothing new to award), so the
+    ledger is what a replay gives and a second rebuild changes nothing.
+    """
     ids = session().scalars(select(Learner.id).order_by(Learner.id)).all()
-    return evaluate(ids, at, slow=True)
+    awarded = evaluate_history(ids, at, slow=True, replayed=True)
+    if any(session().get(Badge, award.badge_id).xp for award in awarded):
+        from .rebuild import rebuild as replay_ledger
+
+        replay_ledger()
+    return awarded
 
 
 def award_now(badge: Badge, at: datetime | None = None) -> list[BadgeAward]:

@@ -208,9 +208,12 @@ def _follow_orm_changes(session: Session, _flush_context) -> None:
                 _committed(obj, "xp"),
                 bool(_committed(obj, "listed")),
             )
-        elif isinstance(obj, Learner) and obj.id is not None:
-            if _changed(obj, ("active", "leaderboard_visibility")):
-                relisted.add(obj.id)
+        elif (
+            isinstance(obj, Learner)
+            and obj.id is not None
+            and _changed(obj, ("active", "leaderboard_visibility"))
+        ):
+            relisted.add(obj.id)
     if notes:
         note_before(notes, session)
     if relisted:

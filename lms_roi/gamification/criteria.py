@@ -45,10 +45,12 @@ from lms_roi.models import (
     Streak,
     TutoringPair,
     TutoringSession,
+    XpEvent,
 )
 from lms_roi.models._types import METHODS
 
 from .periods import zone
+from .xp_rules import completion_key
 
 #: Kind -> its label in the authoring form.
 KINDS = {
@@ -200,31 +202,83 @@ def counts(criterion: dict, learner_ids: list[int], at: datetime) -> dict[int, i
     return {learner_id: int(n) for learner_id, n in session().execute(stmt)}
 
 
-def _modules(criterion, ids, at, *, method=None, program=None):
-    stmt = select(Completion.learner_id, func.count(func.distinct(Completion.module_id))).where(
-        Completion.learner_id.in_(ids), Completion.completed_at <= at
-    )
-    if method is not None:
-        stmt = stmt.join(Module, Module.id == Completion.module_id).where(Module.method == method)
-    if program is not None:
+def completions_select(criterion: dict, ids: list[int], at: datetime, *columns):
+    """``select(*columns)`` over the completions ``criterion`` counts for ``ids`` by ``at``:
+    of the criterion's method or path, none the anti-gaming guard refused."""
+    stmt = select(*columns).where(Completion.learner_id.in_(ids), Completion.completed_at <= at)
+    refused = guarded_completions(ids)
+    if refused:
+        stmt = stmt.where(Completion.id.not_in(sorted(refused)))
+    if criterion.get("kind") == "method_completed":
+        stmt = stmt.join(Module, Module.id == Completion.module_id).where(
+            Module.method == criterion["method"]
+        )
+    if criterion.get("kind") == "program_completed":
         stmt = (
             stmt.join(ProgramModule, ProgramModule.module_id == Completion.module_id)
             .join(Program, Program.id == ProgramModule.program_id)
-            .where(Program.slug == program)
+            .where(Program.slug == criterion["program"])
         )
-    return stmt.group_by(Completion.learner_id)
+    return stmt
+
+
+def perfect_select(ids: list[int], at: datetime, *columns):
+    """``select(*columns)`` over the attempts scored 100 % of ``ids`` by ``at`` (guarded
+    ones left out)."""
+    stmt = select(*columns).where(
+        Attempt.learner_id.in_(ids), Attempt.submitted_at <= at, Attempt.score_pct >= PERFECT
+    )
+    refused = guarded_attempts(ids)
+    if refused:
+        stmt = stmt.where(Attempt.id.not_in(sorted(refused)))
+    return stmt
+
+
+def _modules(criterion, ids, at):
+    distinct_modules = func.count(func.distinct(Completion.module_id))
+    return completions_select(criterion, ids, at, Completion.learner_id, distinct_modules).group_by(
+        Completion.learner_id
+    )
 
 
 def _perfect(criterion, ids, at):
-    return (
-        select(Attempt.learner_id, func.count(func.distinct(Attempt.quiz_id)))
-        .where(
-            Attempt.learner_id.in_(ids),
-            Attempt.submitted_at <= at,
-            Attempt.score_pct >= PERFECT,
-        )
-        .group_by(Attempt.learner_id)
+    distinct_quizzes = func.count(func.distinct(Attempt.quiz_id))
+    return perfect_select(ids, at, Attempt.learner_id, distinct_quizzes).group_by(
+        Attempt.learner_id
     )
+
+
+def _flagged_keys(ids: list[int], reasons: tuple[str, ...]) -> list[tuple[int, str]]:
+    return (
+        session()
+        .execute(
+            select(XpEvent.learner_id, XpEvent.idempotency_key).where(
+                XpEvent.flagged.is_(True), XpEvent.learner_id.in_(ids), XpEvent.reason.in_(reasons)
+            )
+        )
+        .all()
+    )
+
+
+def guarded_completions(ids: list[int]) -> set[int]:
+    """Ids of the completions of ``ids`` the anti-gaming guard refused (DESIGN §6): they
+    count towards no badge. Found by their flagged ledger rows (rare, indexed)."""
+    flagged = _flagged_keys(ids, ("module_completed", "module_repeat"))
+    if not flagged:
+        return set()
+    keys = {key for _learner_id, key in flagged}
+    rows = session().execute(
+        select(
+            Completion.id, Completion.learner_id, Completion.module_id, Completion.completed_at
+        ).where(Completion.learner_id.in_(sorted({learner_id for learner_id, _key in flagged})))
+    )
+    return {row[0] for row in rows if completion_key(*row[1:]) in keys}
+
+
+def guarded_attempts(ids: list[int]) -> set[int]:
+    """Ids of the attempts of ``ids`` the anti-gaming guard refused (see above)."""
+    flagged = _flagged_keys(ids, ("quiz_attempt", "quiz_passed"))
+    return {int(key.split(":")[1]) for _learner_id, key in flagged if key.startswith("attempt:")}
 
 
 def _streak(criterion, ids, at):
@@ -236,9 +290,12 @@ def _streak(criterion, ids, at):
     return select(Streak.learner_id, best).where(Streak.learner_id.in_(ids))
 
 
-def _challenges(criterion, ids, at):
+def challenges_select(criterion: dict, ids: list[int], at: datetime, *columns):
+    """``select(*columns)`` over the wins by ``at`` of ``ids`` (their own or their team's)
+    of the criterion's challenge, or of any."""
     won = (
-        select(Learner.id, func.count(func.distinct(ChallengeProgress.challenge_id)))
+        select(*columns)
+        .select_from(Learner)
         .join(
             ChallengeProgress,
             or_(
@@ -259,13 +316,18 @@ def _challenges(criterion, ids, at):
         won = won.join(Challenge, Challenge.id == ChallengeProgress.challenge_id).where(
             Challenge.slug == criterion["challenge"]
         )
-    return won.group_by(Learner.id)
+    return won
+
+
+def _challenges(criterion, ids, at):
+    won = func.count(func.distinct(ChallengeProgress.challenge_id))
+    return challenges_select(criterion, ids, at, Learner.id, won).group_by(Learner.id)
 
 
 _COUNTERS = {
-    "modules_completed": lambda c, ids, at: _modules(c, ids, at),
-    "method_completed": lambda c, ids, at: _modules(c, ids, at, method=c["method"]),
-    "program_completed": lambda c, ids, at: _modules(c, ids, at, program=c["program"]),
+    "modules_completed": _modules,
+    "method_completed": _modules,
+    "program_completed": _modules,
     "perfect_quizzes": _perfect,
     "streak": _streak,
     "challenge_won": _challenges,
@@ -296,30 +358,39 @@ def _objective_met(kpi_key: str, ids: list[int], at: datetime) -> dict[int, int]
     latest KPI period on or before the deadline; the objective is met when that mean
     reaches the target in the KPI's direction.
     """
-    db = session()
     today = at.astimezone(zone()).date()
     met: dict[int, int] = {}
-    rows = db.execute(
+    for objective, kpi, program, cohort, members, target in objectives_on(kpi_key, ids):
+        level = _latest_mean(kpi.id, cohort, min(today, objective.deadline), program.starts_on)
+        if level is not None and reaches(level, target, kpi.direction):
+            met.update(dict.fromkeys(members, 1))
+    return met
+
+
+def objectives_on(kpi_key: str, ids: list[int]):
+    """(objective, kpi, program, cohort, members, target) of each objective on the KPI
+    with a target and some of ``ids`` in its cohort (``members``)."""
+    rows = session().execute(
         select(Objective, Kpi, Program)
         .join(Kpi, Kpi.id == Objective.kpi_id)
         .join(Program, Program.id == Objective.program_id)
         .where(Kpi.key == kpi_key)
+        .order_by(Objective.id)
     )
     wanted = set(ids)
     for objective, kpi, program in rows:
         cohort = cohort_learners(program.id, objective.cohort_team_id)
-        members = wanted.intersection(cohort)
+        members = sorted(wanted.intersection(cohort))
         target = target_value(
             objective.baseline, objective.target_kind, objective.target_value, kpi.direction
         )
-        if not members or target is None:
-            continue
-        level = _latest_mean(kpi.id, cohort, min(today, objective.deadline), program.starts_on)
-        if level is None:
-            continue
-        if (level >= target) if kpi.direction == "higher" else (level <= target):
-            met.update(dict.fromkeys(members, 1))
-    return met
+        if members and target is not None:
+            yield objective, kpi, program, cohort, members, target
+
+
+def reaches(level: float, target: float, direction: str) -> bool:
+    """Whether a cohort's ``level`` meets ``target`` in the KPI's direction."""
+    return level >= target if direction == "higher" else level <= target
 
 
 def _latest_mean(kpi_id: int, cohort: list[int], until, since) -> float | None:

@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from lms_roi import signals
-from lms_roi.db import session
+from lms_roi.db import session, utcnow
 from lms_roi.models import (
     Attempt,
     Completion,
@@ -70,6 +70,7 @@ def award(
     db = session()
     # A write first: it serialises the learner's awards (and on SQLite takes the write
     # lock before any read, so a concurrent writer makes it wait rather than fail).
+    # The hooks that decide "first" take it earlier; taking it again changes nothing.
     xp = ledger.lock_learner(learner_id, occurred_at)
     if ledger.key_used(key):
         return None
@@ -115,6 +116,9 @@ def on_completion(completion: Completion, *, live: bool) -> XpEvent | None:
     db = session()
     rule = rules()
     module = db.get(Module, completion.module_id)
+    # Lock first, then decide "first completion": two transactions completing the same
+    # module at once are serialised here, so the second one sees the first one's row.
+    ledger.lock_learner(completion.learner_id, completion.completed_at)
     other = db.scalar(
         select(Completion.id)
         .where(
@@ -170,7 +174,10 @@ def on_completions(rows: Iterable[Sequence]) -> int:
                 )
         for level_up in plan.level_ups:
             _send(signals.level_up, level_up.learner_id, level=level_up.level)
-    _evaluate_badges(learner_ids, max(action.occurred_at for action in actions))
+    # Imported history earns its badges when it met their criteria, not at the end
+    # of the batch.
+    latest = max(action.occurred_at for action in actions)
+    _evaluate_badges(learner_ids, max(latest, utcnow()), history=True)
     return len(written)
 
 
@@ -179,6 +186,8 @@ def on_attempt(attempt: Attempt, *, live: bool) -> XpEvent | None:
     db = session()
     rule = rules()
     quiz = db.get(Quiz, attempt.quiz_id)
+    # Lock first, then decide "first pass" (see :func:`on_completion`).
+    ledger.lock_learner(attempt.learner_id, attempt.submitted_at)
     first_pass = bool(attempt.passed) and (
         db.scalar(
             select(Attempt.id)
@@ -260,6 +269,13 @@ def on_tutoring_session(tutoring_session: TutoringSession) -> list[XpEvent]:
 
 
 def _completed_too_fast(completion: Completion, module: Module, rule: Rules) -> bool:
+    """DESIGN §6: completed less than half its duration after it was started.
+
+    The start is the learner's :class:`ModuleProgress` (written when the lesson is
+    opened), whatever the live source of the completion, web or API. A completion
+    with no recorded start (a host platform reporting a module taken elsewhere), or
+    dated before the recorded start, has nothing to measure: it is not guarded.
+    """
     started = session().scalar(
         select(ModuleProgress.started_at).where(
             ModuleProgress.learner_id == completion.learner_id,
@@ -268,8 +284,8 @@ def _completed_too_fast(completion: Completion, module: Module, rule: Rules) -> 
     )
     if started is None or not module.duration_minutes:
         return False
-    minimum = module.duration_minutes * 60 * rule.guard_duration_share
-    return (completion.completed_at - started).total_seconds() < minimum
+    elapsed = (completion.completed_at - started).total_seconds()
+    return 0 <= elapsed < module.duration_minutes * 60 * rule.guard_duration_share
 
 
 def _send(signal, learner_id: int, **kwargs) -> None:
@@ -280,12 +296,17 @@ def _send(signal, learner_id: int, **kwargs) -> None:
     )
 
 
-def _evaluate_badges(learner_ids: Iterable[int], at: datetime) -> None:
-    """Let the badges helper evaluate its criteria after an event, when it is installed."""
+def _evaluate_badges(learner_ids: Iterable[int], at: datetime, *, history: bool = False) -> None:
+    """Let the badges helper evaluate its criteria after an event, when it is installed:
+    as of ``at``, or (``history``) over the history up to ``at``, each badge at the
+    moment its criterion was met."""
     try:
         from . import badges
     except ModuleNotFoundError as error:
         if error.name != f"{__package__}.badges":
             raise
         return
-    badges.evaluate(sorted(set(learner_ids)), at)
+    if history:
+        badges.evaluate_history(sorted(set(learner_ids)), at)
+    else:
+        badges.evaluate(sorted(set(learner_ids)), at)

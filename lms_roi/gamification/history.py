@@ -1,12 +1,14 @@
 """Learning actions read in bulk: a batch of imported completions, or the whole history.
 
 Both produce :class:`~.planner.Action` lists in event order for :func:`.planner.plan`,
-with the same rules as the live hooks (:mod:`.xp_rules`).
+with the same rules as the live hooks (:mod:`.xp_rules`). :func:`first_met` reads the
+history the other way: when each learner first met a badge criterion.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -14,16 +16,19 @@ from sqlalchemy import func, select
 from lms_roi.db import IN_CHUNK, chunked, session
 from lms_roi.models import (
     Attempt,
+    ChallengeProgress,
     Completion,
+    KpiValue,
     Learner,
     Module,
     ReviewItem,
     TutoringPair,
     TutoringSession,
+    XpEvent,
 )
 
-from . import periods
-from .planner import Action
+from . import criteria, periods
+from .planner import LEARNING_REASONS, Action
 from .settings import Rules
 from .xp_rules import (
     attempt_key,
@@ -187,3 +192,143 @@ def history_actions(rule: Rules, kept: Iterable[dict] = (), flagged: set[str] = 
             details,
         )
     return in_order(list(actions.values()))
+
+
+# --- when a badge criterion was first met ------------------------------------------------
+
+
+def first_met(
+    criterion: dict, learner_ids: list[int], goal: int, until: datetime
+) -> dict[int, datetime]:
+    """When each of ``learner_ids`` first met ``criterion`` (its count reached ``goal``)
+    by ``until``: the moment of the event that did it (learners who have not are absent).
+
+    The counts are those of :func:`.criteria.counts` (guarded actions left out), read in
+    time order, so a badge awarded from history is issued, and its XP counted, when it
+    was earned; the same history always gives the same moments.
+    """
+    kind = criterion.get("kind")
+    if not learner_ids or kind not in _FIRST_MET:
+        return {}
+    return _FIRST_MET[kind](criterion, learner_ids, goal, until)
+
+
+def _nth(stmt, goal: int) -> dict[int, datetime]:
+    """Per learner, the ``goal``-th smallest moment of ``stmt``'s (learner, moment) rows."""
+    moments: dict[int, list[datetime]] = {}
+    for learner_id, moment in session().execute(stmt):
+        moments.setdefault(learner_id, []).append(moment)
+    return {
+        learner_id: sorted(found)[goal - 1]
+        for learner_id, found in moments.items()
+        if len(found) >= goal
+    }
+
+
+def _modules_met(criterion, ids, goal, until):
+    first = func.min(Completion.completed_at)  # of each module: repeats count once
+    stmt = criteria.completions_select(criterion, ids, until, Completion.learner_id, first)
+    return _nth(stmt.group_by(Completion.learner_id, Completion.module_id), goal)
+
+
+def _perfect_met(criterion, ids, goal, until):
+    first = func.min(Attempt.submitted_at)
+    stmt = criteria.perfect_select(ids, until, Attempt.learner_id, first)
+    return _nth(stmt.group_by(Attempt.learner_id, Attempt.quiz_id), goal)
+
+
+def _challenge_met(criterion, ids, goal, until):
+    first = func.min(ChallengeProgress.completed_at)
+    stmt = criteria.challenges_select(criterion, ids, until, Learner.id, first)
+    return _nth(stmt.group_by(Learner.id, ChallengeProgress.challenge_id), goal)
+
+
+def _streak_met(criterion, ids, goal, until):
+    """The first learning action of the day a run of ``goal`` active days was reached."""
+    rows = session().execute(
+        select(XpEvent.learner_id, XpEvent.local_day, func.min(XpEvent.occurred_at))
+        .where(
+            XpEvent.learner_id.in_(ids),
+            XpEvent.reason.in_(LEARNING_REASONS),
+            XpEvent.flagged.is_(False),
+            XpEvent.occurred_at <= until,
+        )
+        .group_by(XpEvent.learner_id, XpEvent.local_day)
+        .order_by(XpEvent.learner_id, XpEvent.local_day)
+    )
+    met: dict[int, datetime] = {}
+    run, previous = 0, (None, None)
+    for learner_id, day, moment in rows:
+        follows = previous[0] == learner_id and (day - previous[1]).days == 1
+        run = run + 1 if follows else 1
+        previous = (learner_id, day)
+        if run >= goal and learner_id not in met:
+            met[learner_id] = moment
+    return met
+
+
+def _tutor_sessions_met(criterion, ids, goal, until):
+    """The session that made ``goal``, at the moment its XP counts for the learner."""
+    today = until.astimezone(periods.zone()).date()
+    held: dict[int, list] = {}
+    for person in (TutoringPair.tutor_id, TutoringPair.mentee_id):
+        rows = session().execute(
+            select(person, TutoringSession.held_on)
+            .join(TutoringPair, TutoringPair.id == TutoringSession.pair_id)
+            .where(person.in_(ids), TutoringSession.held_on <= today)
+        )
+        for learner_id, held_on in rows:
+            held.setdefault(learner_id, []).append(held_on)
+    zones = dict(
+        session()
+        .execute(select(Learner.id, Learner.timezone).where(Learner.id.in_(sorted(held))))
+        .all()
+    )
+    return {
+        learner_id: session_moment(sorted(days)[goal - 1], zones.get(learner_id))
+        for learner_id, days in held.items()
+        if len(days) >= goal
+    }
+
+
+def _objective_met(criterion, ids, goal, until):
+    """The first KPI period (at its first moment, in the organisation's zone) whose cohort
+    mean meets the objective, as :func:`.criteria.counts` reads it on that day."""
+    org = periods.zone()
+    today = until.astimezone(org).date()
+    met: dict[int, datetime] = {}
+    for objective, kpi, program, cohort, members, target in criteria.objectives_on(
+        criterion["kpi"], ids
+    ):
+        scope = [
+            KpiValue.kpi_id == kpi.id,
+            KpiValue.learner_id.in_(cohort),
+            KpiValue.period_start <= min(today, objective.deadline),
+        ]
+        if program.starts_on is not None:
+            scope.append(KpiValue.period_start >= program.starts_on)
+        means = session().execute(
+            select(KpiValue.period_start, func.avg(KpiValue.value))
+            .where(*scope)
+            .group_by(KpiValue.period_start)
+            .order_by(KpiValue.period_start)
+        )
+        for period_start, mean in means:
+            if mean is not None and criteria.reaches(float(mean), target, kpi.direction):
+                moment = datetime.combine(period_start, time(0), tzinfo=org).astimezone(UTC)
+                for learner_id in members:
+                    met[learner_id] = min(met.get(learner_id, moment), moment)
+                break
+    return met
+
+
+_FIRST_MET = {
+    "modules_completed": _modules_met,
+    "method_completed": _modules_met,
+    "program_completed": _modules_met,
+    "perfect_quizzes": _perfect_met,
+    "streak": _streak_met,
+    "tutor_sessions": _tutor_sessions_met,
+    "kpi_objective_met": _objective_met,
+    "challenge_won": _challenge_met,
+}

@@ -186,7 +186,9 @@ def _read_days(
     first: date | None = None,
     last: date | None = None,
 ) -> None:
-    learning = func.sum(case((EVENTS.c.reason.in_(LEARNING_REASONS), 1), else_=0))
+    # A learning action the anti-gaming guard refused (flagged) makes no day active.
+    counted = and_(EVENTS.c.reason.in_(LEARNING_REASONS), EVENTS.c.flagged.is_(False))
+    learning = func.sum(case((counted, 1), else_=0))
     bonus = func.sum(case((EVENTS.c.reason == STREAK_BONUS, 1), else_=0))
     days = select(
         EVENTS.c.learner_id, EVENTS.c.local_day, func.sum(EVENTS.c.points), learning, bonus

@@ -48,7 +48,9 @@ class Action:
 
     @property
     def learning(self) -> bool:
-        return self.reason in LEARNING_REASONS
+        """Whether the action makes its day active (streaks, streak bonus): a learning
+        action the anti-gaming guard refused does not."""
+        return self.reason in LEARNING_REASONS and not self.flagged
 
 
 @dataclass
@@ -92,7 +94,7 @@ def plan(
     An action whose key is in ``used_keys`` is skipped (already in the ledger). The
     first learning action of a local day that follows an active day first earns the
     streak bonus (its own row). Every row is cut to what fits under the daily cap; a
-    flagged action earns 0. Rows are written even with 0 points.
+    flagged action earns 0 and makes no day active. Rows are written even with 0 points.
     """
     result = Plan()
     for action in actions:
@@ -100,7 +102,7 @@ def plan(
             continue
         state = states.setdefault(action.learner_id, LearnerState())
         day = action.local_day
-        if action.reason in LEARNING_REASONS and day not in state.active_days:
+        if action.learning and day not in state.active_days:
             state.active_days.add(day)
             due = day - timedelta(days=1) in state.active_days and day not in state.bonus_days
             bonus_key = streak_key(action.learner_id, day) if due else ""

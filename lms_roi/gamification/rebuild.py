@@ -213,7 +213,7 @@ def _rebuild_totals(rows: list[dict], report: RebuildReport, dry_run: bool) -> N
 def _rebuild_streaks(rows: list[dict], report: RebuildReport, dry_run: bool) -> None:
     days: dict[int, set] = {}
     for row in rows:
-        if row["reason"] in planner.LEARNING_REASONS:
+        if row["reason"] in planner.LEARNING_REASONS and not row["flagged"]:
             days.setdefault(row["learner_id"], set()).add(row["local_day"])
     wanted = {learner_id: streaks.from_days(active) for learner_id, active in days.items()}
     stored = streaks.existing()

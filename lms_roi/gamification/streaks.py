@@ -99,12 +99,19 @@ def record_active_day(learner_id: int, day: date) -> None:
 
 
 def active_days(learner_ids: Iterable[int]) -> dict[int, set[date]]:
-    """Local days with a learning action, per learner, from the ledger (bulk SQL)."""
+    """Local days with a learning action, per learner, from the ledger (bulk SQL).
+
+    An action the anti-gaming guard refused (a flagged row) makes no day active.
+    """
     days: dict[int, set[date]] = {}
     for part in chunked(sorted(set(learner_ids)), IN_CHUNK):
         rows = session().execute(
             select(XpEvent.learner_id, XpEvent.local_day)
-            .where(XpEvent.learner_id.in_(part), XpEvent.reason.in_(LEARNING_REASONS))
+            .where(
+                XpEvent.learner_id.in_(part),
+                XpEvent.reason.in_(LEARNING_REASONS),
+                XpEvent.flagged.is_(False),
+            )
             .distinct()
         )
         for learner_id, day in rows:

@@ -48,6 +48,8 @@ def count(db, model) -> int:
 def history(ctx, monkeypatch):
     """The history of the module docstring, written without the XP engine, committed."""
     monkeypatch.setattr(engine, "award", lambda *a, **k: None)
+    # The hooks lock the learner (a totals row) before deciding "first": off too.
+    monkeypatch.setattr(engine, "on_attempt", lambda *a, **k: None)
     ana, tom = make_learner("ana"), make_learner("tom")
     seo = make_module("seo", duration=30)
     quiz = make_quiz()
@@ -103,20 +105,22 @@ def test_rebuild_repairs_totals_and_streaks_and_keeps_flags(cli, ctx, history):
     )
     ctx.session.commit()
     out = rebuild(cli)
-    # The flagged row is what the rebuild computes too: only totals and streaks move.
+    # The flagged row is what the rebuild computes too. A guarded action makes no day
+    # active: the days held only by the flagged quiz lose their streak bonus (2 x 5 XP).
     assert out.splitlines() == [
-        "2 learners changed; ledger XP 80 -> 80",
+        "2 learners changed; ledger XP 80 -> 70",
+        "  streak_bonus      +0 / -2 rows  (+0 / -10 XP)",
         "  totals rows 4, streaks 2, level notifications +0 / -0",
     ]
-    assert total_xp(ana) == 65
-    assert streak_of(ana) == (3, 3, date(2026, 4, 3))
+    assert total_xp(ana) == 55
+    assert streak_of(ana) == (1, 1, date(2026, 4, 3))
     weeks = ctx.session.scalars(
         select(LearnerTotals.xp).where(
             LearnerTotals.learner_id == ana.id, LearnerTotals.period_kind == "week"
         )
     ).all()
-    assert weeks == [65]
-    assert len(snapshot(ctx)[0]) == len(good)
+    assert weeks == [55]
+    assert len(snapshot(ctx)[0]) == len(good) - 2
     assert "nothing changed" in rebuild(cli)
 
 
