@@ -18,9 +18,16 @@ from lms_roi.i18n import LANGUAGES, current_locale
 from lms_roi.models import Kpi
 from lms_roi.policy import current_person
 
-from . import api_badges, api_gamification, api_learning  # noqa: F401  (routes on the api blueprint)
+from . import (  # noqa: F401  (routes on the api blueprint)
+    api_badges,
+    api_gamification,
+    api_learning,
+    api_tutoring,
+    api_tutoring_pairs,
+)
 from .admin import admin
 from .analytics import analytics
+from .analytics_tutoring import analytics_tutoring
 from .api import api
 from .authoring import authoring
 from .badges import badges
@@ -30,12 +37,15 @@ from .forms import LanguageForm, LogoutForm
 from .hr import hr
 from .leaderboards import leaderboards
 from .learner import learner
+from .mentoring import mentoring
 from .navigation import home_endpoint, may_open, navigation, visible_areas
 from .objectives import objectives
 from .paths import paths
 from .quiz import quiz
 from .settings_page import settings_page
 from .tutor import tutor
+from .tutoring_pairs import tutoring_pairs
+from .tutoring_requests import tutoring_requests
 
 plugin = Blueprint(
     "lms_roi",
@@ -54,10 +64,14 @@ plugin.register_blueprint(badges)
 plugin.register_blueprint(settings_page)
 plugin.register_blueprint(challenges)
 plugin.register_blueprint(tutor)
+plugin.register_blueprint(mentoring)
+plugin.register_blueprint(tutoring_pairs)
+plugin.register_blueprint(tutoring_requests)
 plugin.register_blueprint(hr)
 plugin.register_blueprint(desk)
 plugin.register_blueprint(admin)
 plugin.register_blueprint(analytics)
+plugin.register_blueprint(analytics_tutoring)
 plugin.register_blueprint(objectives)
 plugin.register_blueprint(api)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -12,7 +14,7 @@ from lms_roi.lessons import split_steps
 from lms_roi.models import Badge, Completion, Module, SurveyResponse
 from lms_roi.models._types import METHODS
 from lms_roi.policy import current_person, policy
-from lms_roi.services import feedback, learning, review
+from lms_roi.services import feedback, learning, review, review_notices
 from lms_roi.services.paths import home_paths
 from lms_roi.services.recommendations import recommend
 
@@ -24,6 +26,9 @@ learner = Blueprint("learner", __name__)
 def home():
     person = current_person()
     db = session()
+    now = utcnow()
+    if review_notices.notify_due(person, now):
+        db.commit()  # today's "review due" note, before the feed is read
     today = learning.learner_today(person)
     completions = db.execute(
         select(Completion, Module, SurveyResponse.id)
@@ -42,7 +47,7 @@ def home():
             Completion.learner_id == person.id
         )
     ).one()
-    game = profile.figures(person)
+    game = profile.figures(person, now)
     challenge_views = challenges.for_learner(person, settle=False)
     started = [
         (progress, module, len(split_steps(module.body_md)))
@@ -55,15 +60,16 @@ def home():
         n_completions=totals[0],
         n_modules=totals[1],
         started=started,
-        reviews_due=review.due_items(person, utcnow()),
-        reviews_left_today=review.left_today(person),
+        reviews_due=review.due_items(person, now),
+        reviews_left_today=review.left_today(person, now),
         next_review=review.next_due_at(person),
         follow_ups=feedback.open_follow_ups(person, today),
         paths=home_paths(person),
         recommendations=recommend(person, today),
         game=game,
-        challenges=[v for v in challenge_views if v.status(utcnow()) in ("running", "won")],
+        challenges=[v for v in challenge_views if v.status(now) in ("running", "won")],
         badge_names=_badge_names(game.notifications),
+        review_days=_review_days(game.notifications),
         read_form=ReadForm(),
     )
 
@@ -77,6 +83,12 @@ def _badge_names(notifications) -> dict[str, str]:
     return dict(
         session().execute(select(Badge.slug, Badge.name).where(Badge.slug.in_(slugs))).all()
     )
+
+
+def _review_days(notifications) -> dict[str, date]:
+    """The days the feed's review notes are about, by their ISO text in the payload."""
+    days = {n.payload.get("day") for n in notifications if n.kind == review_notices.KIND}
+    return {day: date.fromisoformat(day) for day in days if day}
 
 
 class ReadForm(FlaskForm):

@@ -35,14 +35,18 @@ def rebuild_command(dry_run: bool) -> None:
 
 @gamification_group.command("settle")
 def settle_command() -> None:
-    """Reward the winners of every challenge whose window has closed (once each; for cron)."""
+    """Reward the winners of every challenge whose window has closed (once each), and give
+    every learner with questions due today their "review due" notification (for cron)."""
     from lms_roi.gamification.challenges import settle_due
+    from lms_roi.services.review_notices import notify_all_due
 
     db = session()
     try:
         settled = settle_due()
+        reminded = notify_all_due()
     except Exception:
         db.rollback()
         raise
     db.commit()
     click.echo(f"{settled} challenge(s) settled")
+    click.echo(f"{reminded} review reminder(s) created")

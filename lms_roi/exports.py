@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from lms_roi.analytics.levels import LEVEL_COLUMNS
+from lms_roi.analytics.money import COST_LINES
 from lms_roi.analytics.pooled import pooled_text
 from lms_roi.labels import label
 
@@ -37,6 +38,10 @@ HEADERS = {
     "roi_pct": _l("ROI (%)"),
     "bcr": _l("Benefit-cost ratio"),
     "payback_months": _l("Payback (months)"),
+    "cost_items": _l("Cost: own cost items"),
+    "participant_time": _l("Cost: learners' time"),
+    "program_items": _l("Cost: program cost items"),
+    "tutoring_time": _l("Cost: tutoring time"),
     "flags": _l("Flags"),
     "kpis": _l("L4 effects by KPI"),
     "modules": _l("Modules taken"),
@@ -116,6 +121,9 @@ def flatten(report, *, labels: bool = False) -> tuple[list[str], list[list]]:
         return [], []
     keys = list(report.rows[0])
     headers = keys.copy()
+    if "cost_breakdown" in keys:  # one column per cost line, where the breakdown stood
+        at = headers.index("cost_breakdown")
+        headers[at : at + 1] = list(COST_LINES)
     if "n_completions" in keys:
         headers.insert(headers.index("cost"), "cost_per_completion")
     if report.levels:
@@ -126,6 +134,7 @@ def flatten(report, *, labels: bool = False) -> tuple[list[str], list[list]]:
         report.rows, report.levels or [{}] * len(report.rows), pooled, strict=True
     ):
         values = dict(row)
+        values.update(row.get("cost_breakdown", {}))
         if "n_completions" in keys:
             n = row["n_completions"]
             values["cost_per_completion"] = row["cost"] / n if n else None

@@ -35,7 +35,7 @@ from .outcomes import CostItem, ImportBatch, Kpi, KpiValue, ModuleKpi, Objective
 from .people import Account, Learner, RoleGrant, Team
 from .progress import Completion, ModuleProgress
 from .settings import Setting
-from .tutoring import TutoringPair, TutoringSession
+from .tutoring import TutoringAction, TutoringPair, TutoringSession
 from .versioning import DataVersion
 
 __all__ = [
@@ -78,6 +78,7 @@ __all__ = [
     "Streak",
     "SurveyResponse",
     "Team",
+    "TutoringAction",
     "TutoringPair",
     "TutoringSession",
     "XapiClient",

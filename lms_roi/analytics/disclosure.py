@@ -6,16 +6,16 @@ its departments, a row and its buckets, a month of the organisation and its
 departments. A figure about fewer than :data:`MIN_LEARNERS` learners is hidden
 (``"small"``); :func:`protect` then hides more figures (``"complement"``) until
 no relation lets a hidden figure be recovered by subtraction, and checks the
-whole system of relations with linear algebra so that no combination of shown
-figures gives one either.
+whole system of relations with linear algebra (exact, in integers) so that no
+combination of shown figures gives one either.
 """
 
 from __future__ import annotations
 
+import heapq
+import math
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-
-import numpy as np
 
 #: Every figure HR reads covers at least this many learners.
 MIN_LEARNERS = 5
@@ -142,31 +142,46 @@ def _settle(
     A determined complementary figure is shown again (it tells nothing new).
     A determined small figure gets company: walking out from it through its
     relations (and through figures that are hidden or determined anyway), the
-    nearest shown free figures are hidden. Hiding only makes fewer figures
-    determined, so each round hides new figures for good or ends.
+    nearest shown free figures are hidden. A figure hidden so that turns out
+    determined and is shown again is walked past from then on (it is tried once
+    more only when nothing else is left), so two sets of company cannot take turns
+    forever. Hiding only makes fewer figures determined and showing a determined
+    figure changes nothing, so each round hides a figure for its first or second
+    time or ends: a few rounds in practice, never more than twice the figures.
     """
     members: dict[Key, list[Relation]] = {}
     for rel in relations:
         for key in (rel.total, *rel.parts):
             members.setdefault(key, []).append(rel)
-    for _round in range(len(figures) + 1):
+    company: set[Key] = set()  # hidden as a leak's company
+    in_vain: set[Key] = set()  # ...then found determined and shown again
+    retried: set[Key] = set()  # in vain, and hidden once more
+    for _round in range(2 * len(figures) + 1):
         determined = recoverable(state, relations)
         for key in determined:
             if state[key] == "complement" and figures[key].locked is None:
                 state[key] = None
+                if key in company:
+                    in_vain.add(key)
         leaks = sorted((key for key in determined if state[key] == "small"), key=repr)
         if not leaks:
             return state
-        grew = False
+        hidden: set[Key] = set()
         for leak in leaks:
-            grew |= _hide_nearest(leak, members, figures, state, determined)
-        if not grew:
+            hidden |= _hide_nearest(leak, members, figures, state, determined | in_vain)
+        if not hidden:
+            for leak in leaks:
+                hidden |= _hide_nearest(leak, members, figures, state, determined | retried)
+            retried |= hidden
+        if not hidden:
             return state  # only locked figures left: nothing more this table can do
+        company |= hidden
     return state
 
 
-def _hide_nearest(leak, members, figures, state, determined) -> bool:
-    """Hide the shown free figures nearest to ``leak`` in the web of relations."""
+def _hide_nearest(leak, members, figures, state, passed) -> set[Key]:
+    """Hide the shown free figures nearest to ``leak`` in the web of relations,
+    walking past those in ``passed``; returns them."""
     frontier, seen = [leak], {leak}
     while frontier:
         nearest, onward = [], []
@@ -176,53 +191,89 @@ def _hide_nearest(leak, members, figures, state, determined) -> bool:
                     if other in seen:
                         continue
                     seen.add(other)
-                    if (
-                        state[other] is None
-                        and other not in determined
-                        and not figures[other].locked
-                    ):
+                    if state[other] is None and other not in passed and not figures[other].locked:
                         nearest.append(other)
                     else:
                         onward.append(other)
         if nearest:
             for key in nearest:
                 state[key] = "complement"
-            return True
+            return set(nearest)
         frontier = onward
-    return False
+    return set()
 
 
 def recoverable(state: dict[Key, str | None], relations: Iterable[Relation]) -> set[Key]:
     """Hidden figures whose value the shown figures and the relations determine.
 
-    Each relation is a linear equation; the hidden figures are the unknowns.
-    An unknown is determined when every solution of the homogeneous system
-    leaves it at zero, i.e. when the null space has no component along it.
+    Each relation is a linear equation; the hidden figures are the unknowns. An
+    unknown is determined when some combination of the equations names it alone,
+    i.e. when every solution of the homogeneous system leaves it at zero.
+
+    Exact Gauss-Jordan elimination over the integers on the sparse equations: each
+    equation in turn (the shortest first) takes one of its unknowns (the one in the
+    fewest equations) as pivot and removes it from every other equation. At the end
+    each pivot's equation holds it and the free unknowns it still depends on, so a
+    pivot alone in its equation is determined and no other unknown is. The web of
+    relations is a forest of sums with a few cross links, so the equations stay short:
+    near-linear time where a dense decomposition costs cubic time.
     """
-    relations = list(relations)
-    unknowns = sorted(
-        {k for rel in relations for k in (rel.total, *rel.parts) if state[k]}, key=repr
-    )
-    if not unknowns:
-        return set()
-    column = {key: i for i, key in enumerate(unknowns)}
-    rows = []
+    index: dict[Key, int] = {}
+    rows: list[dict[int, int]] = []
     for rel in relations:
-        row = np.zeros(len(unknowns))
-        if state[rel.total]:
-            row[column[rel.total]] -= 1
-        for part in rel.parts:
-            if state[part]:
-                row[column[part]] += 1
-        if row.any():
+        row: dict[int, int] = {}
+        for key, sign in ((rel.total, -1), *((part, 1) for part in rel.parts)):
+            if not state[key]:
+                continue  # a shown figure is a constant
+            column = index.setdefault(key, len(index))
+            coefficient = row.get(column, 0) + sign
+            if coefficient:
+                row[column] = coefficient
+            else:
+                del row[column]
+        if row:
             rows.append(row)
-    if not rows:
-        return set()
-    matrix = np.array(rows)
-    _, singular, vh = np.linalg.svd(matrix)
-    rank = int((singular > 1e-9).sum())
-    null_space = vh[rank:]
-    if not len(null_space):
-        return set(unknowns)
-    weight = np.linalg.norm(null_space, axis=0)
-    return {key for key, i in column.items() if weight[i] < 1e-9}
+    holding: dict[int, set[int]] = {}
+    for number, row in enumerate(rows):
+        for column in row:
+            holding.setdefault(column, set()).add(number)
+    queue = [(len(row), number) for number, row in enumerate(rows)]
+    heapq.heapify(queue)
+    pivots: dict[int, int] = {}  # equation -> its pivot unknown
+    while queue:
+        size, number = heapq.heappop(queue)
+        row = rows[number]
+        if number in pivots or size != len(row) or not row:
+            continue  # used, or queued again since with another length, or all gone
+        pivot = min(row, key=lambda column: (len(holding[column]), column))
+        pivots[number] = pivot
+        for other_number in sorted(holding[pivot] - {number}):
+            _eliminate(rows[other_number], other_number, row, pivot, holding)
+            if other_number not in pivots:
+                heapq.heappush(queue, (len(rows[other_number]), other_number))
+    keys = list(index)
+    return {keys[pivot] for number, pivot in pivots.items() if len(rows[number]) == 1}
+
+
+def _eliminate(
+    row: dict[int, int], number: int, pivot_row: dict[int, int], pivot: int, holding
+) -> None:
+    """``row`` minus a multiple of ``pivot_row`` without ``pivot`` (integers, kept small)."""
+    common = math.gcd(pivot_row[pivot], row[pivot])
+    scale, times = pivot_row[pivot] // common, row[pivot] // common
+    if scale != 1:
+        for column in row:
+            row[column] *= scale
+    for column, value in pivot_row.items():
+        coefficient = row.get(column, 0) - times * value
+        if coefficient:
+            if column not in row:
+                holding[column].add(number)
+            row[column] = coefficient
+        elif column in row:
+            del row[column]
+            holding[column].discard(number)
+    divisor = math.gcd(*row.values()) if row else 1
+    if divisor > 1:
+        for column in row:
+            row[column] //= divisor

@@ -90,6 +90,14 @@ def windows_for(days: int, today: date, trend_start: date) -> Windows:
     return Windows(today=today, days=days, boundaries=tuple(sorted(others)))
 
 
+def learning_action():
+    """Ledger rows of learning actions: what makes a learner active (DESIGN §6).
+
+    A badge's or a challenge's reward (or a streak bonus) alone is not one.
+    """
+    return XpEvent.reason.in_(LEARNING_REASONS)
+
+
 def _day_in(column, low: date, high: date | None = None):
     return and_(column >= low, column < high) if high else column >= low
 
@@ -99,24 +107,26 @@ def team_activity(windows: Windows) -> pd.DataFrame:
 
     ``span_<source>_<i>`` counts the learners who make the source's figure over
     the ``i``-th span of ``windows`` (earned XP, got a badge, completed a module);
-    ``gap_wau`` and ``gap_mau`` the learners active between the start of that
-    window and the first day of the current month.
+    ``gap_wau`` and ``gap_mau`` the learners active (a learning action) between
+    the start of that window and the first day of the current month.
     """
     timezone = current_app.config.get("LMS_ROI_TIMEZONE", "UTC")
     today = windows.today
     day = XpEvent.local_day
-    learning = XpEvent.reason.in_(LEARNING_REASONS)
+    learning = learning_action()
     xp_spans = [
         func.sum(case((_day_in(day, low, high), XpEvent.points), else_=0)).label(f"s{i}")
         for i, (low, high) in enumerate(windows.spans)
     ]
     # Days between each activity window's start and the current month's first day:
-    # when nobody was active then, the window's count is the trend's current month.
+    # when nobody was active then, the window's count is the trend's current month
+    # (both count learning actions only).
     month_start = today.replace(day=1)
     gaps = []
     for name, days in (("wau", WEEK_DAYS), ("mau", MONTH_DAYS)):
         low, high = sorted((today - timedelta(days=days - 1), month_start))
-        gaps.append(func.max(case((_day_in(day, low, high), 1), else_=0)).label(f"g_{name}"))
+        in_gap = and_(learning, _day_in(day, low, high))
+        gaps.append(func.max(case((in_gap, 1), else_=0)).label(f"g_{name}"))
     xp = (
         select(
             XpEvent.learner_id,

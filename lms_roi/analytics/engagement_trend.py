@@ -2,6 +2,8 @@
 
 One SQL statement: the ledger grouped by learner and month (the learner's own
 ``local_day``), then by team and month; pandas adds teams up to departments.
+Active learners are those with a learning action, like the dashboard's 7- and
+30-day counts.
 A learner counts in the department of their current team.
 """
 
@@ -14,6 +16,7 @@ from sqlalchemy import and_, case, exists, func, select
 
 from lms_roi.models import Learner, RoleGrant, XpEvent
 
+from .engagement_groups import learning_action
 from .loader import frame
 
 #: Months in the trend, the current one (to date) last.
@@ -33,7 +36,9 @@ def trend_months(today: date, count: int = TREND_MONTHS) -> list[date]:
 def monthly_activity(months: list[date]) -> pd.DataFrame:
     """Per team and month index: ``active`` learners, ``xp`` and ``xp_learners`` (XP > 0).
 
-    Active learners have a ledger row (any points) that month.
+    Active learners have a learning action that month (a ledger row of a learning
+    reason, any points), as in the 7- and 30-day counts: a badge's or a challenge's
+    reward alone is not one, though its XP counts.
     """
     day = XpEvent.local_day
     bounds = [*months[1:], None]
@@ -44,7 +49,12 @@ def monthly_activity(months: list[date]) -> pd.DataFrame:
         ]
     ).label("month")
     per_learner = (
-        select(XpEvent.learner_id, index, func.sum(XpEvent.points).label("xp"))
+        select(
+            XpEvent.learner_id,
+            index,
+            func.sum(XpEvent.points).label("xp"),
+            func.max(case((learning_action(), 1), else_=0)).label("learned"),
+        )
         .where(day >= months[0])
         .group_by(XpEvent.learner_id, index)
         .subquery("per_learner")
@@ -54,7 +64,7 @@ def monthly_activity(months: list[date]) -> pd.DataFrame:
         select(
             Learner.team_id,
             per_learner.c.month,
-            func.count(per_learner.c.learner_id).label("active"),
+            func.sum(per_learner.c.learned).label("active"),
             func.sum(per_learner.c.xp).label("xp"),
             func.sum(case((per_learner.c.xp > 0, 1), else_=0)).label("xp_learners"),
         )

@@ -115,14 +115,33 @@ def program_modules() -> pd.DataFrame:
 
 def tutoring_cost_by_program() -> pd.DataFrame:
     """Tutors' time on each program: session minutes x the tutor's hourly cost."""
+    return frame(
+        _tutoring_time(TutoringPair.program_id).where(TutoringPair.program_id.is_not(None))
+    )
+
+
+def tutoring_cost_by_mentee() -> pd.DataFrame:
+    """Per mentee with at least one session, in any pair (with a program or not):
+    ``n_sessions``, ``minutes`` and ``tutoring_cost`` (tutors' time, costed as above)."""
+    return frame(
+        _tutoring_time(
+            TutoringPair.mentee_id,
+            func.count(TutoringSession.id).label("n_sessions"),
+            func.sum(TutoringSession.minutes).label("minutes"),
+        )
+    )
+
+
+def _tutoring_time(key, *extra):
+    """The one costing of tutors' time (DESIGN §7 step 6): per ``key``, the sum over
+    sessions of minutes / 60 x the tutor's hourly cost."""
     tutor = Learner.__table__.alias("tutor")
     cost = func.sum(TutoringSession.minutes * tutor.c.hourly_cost.cast(Float) / 60.0)
-    return frame(
-        select(TutoringPair.program_id, cost.label("tutoring_cost"))
+    return (
+        select(key, cost.label("tutoring_cost"), *extra)
         .join(TutoringSession, TutoringSession.pair_id == TutoringPair.id)
         .join(tutor, tutor.c.id == TutoringPair.tutor_id)
-        .where(TutoringPair.program_id.is_not(None))
-        .group_by(TutoringPair.program_id)
+        .group_by(key)
     )
 
 

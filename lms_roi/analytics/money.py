@@ -53,7 +53,9 @@ def module_costs(
     participant time, and the module's equal share of its programs' costs and tutoring time.
 
     Returns one row per module id with ``n_completions``, ``fixed``,
-    ``per_learner_rate``, ``per_learner``, ``participant_time``, ``program_share``, ``cost``.
+    ``per_learner_rate``, ``per_learner``, ``participant_time``, ``program_share``, ``cost``,
+    and ``tutoring``: the part of ``program_share`` that is tutors' time (DESIGN §7 step 6),
+    already inside ``cost``, kept apart so reports can show it as a cost line of its own.
     """
     index = pd.Index(modules["module_id"], name="module_id")
     by_module = cost_items.dropna(subset=["module_id"]).astype({"module_id": int})
@@ -70,7 +72,30 @@ def module_costs(
     out["participant_time"] = time_cost.reindex(index, fill_value=0.0)
     out["program_share"] = share.reindex(index, fill_value=0.0)
     out["cost"] = out[["fixed", "per_learner", "participant_time", "program_share"]].sum(axis=1)
+    tutoring_part = tutoring_share(program_modules, tutoring)
+    out["tutoring"] = tutoring_part.reindex(index, fill_value=0.0).astype(float)
     return out
+
+
+#: The lines of a cost breakdown (report rows' ``cost_breakdown``); they add up to ``cost``.
+COST_LINES = ("cost_items", "participant_time", "program_items", "tutoring_time")
+
+
+def cost_lines(costs: pd.DataFrame) -> dict[str, float]:
+    """The cost breakdown of modules (rows of :func:`module_costs`), summed; it adds up to
+    their ``cost``.
+
+    ``cost_items``: the modules' own fixed and per-learner items; ``participant_time``:
+    learners' time; ``program_items``: their share of their programs' own cost items;
+    ``tutoring_time``: their share of their programs' tutoring time. Unrounded, like every
+    report figure.
+    """
+    return {
+        "cost_items": float((costs["fixed"] + costs["per_learner"]).sum()),
+        "participant_time": float(costs["participant_time"].sum()),
+        "program_items": float((costs["program_share"] - costs["tutoring"]).sum()),
+        "tutoring_time": float(costs["tutoring"].sum()),
+    }
 
 
 def participant_time(completions, modules, learners) -> pd.Series:
@@ -110,6 +135,19 @@ def program_costs(completions, cost_items, program_modules, tutoring) -> pd.Seri
 def program_share(completions, cost_items, program_modules, tutoring) -> pd.Series:
     """Each module's equal share of the costs of the programs it belongs to."""
     totals = program_costs(completions, cost_items, program_modules, tutoring)
+    return _equal_shares(program_modules, totals)
+
+
+def tutoring_share(program_modules, tutoring) -> pd.Series:
+    """Each module's equal share of the tutoring time of the programs it belongs to
+    (the part of :func:`program_share` that is tutors' time)."""
+    if not len(tutoring):
+        return pd.Series(dtype=float)
+    return _equal_shares(program_modules, tutoring.set_index("program_id")["tutoring_cost"])
+
+
+def _equal_shares(program_modules: pd.DataFrame, totals: pd.Series) -> pd.Series:
+    """Per module: the sum over its programs of the program's total / its number of modules."""
     if program_modules.empty:
         return pd.Series(dtype=float)
     sizes = program_modules.groupby("program_id")["module_id"].transform("count")

@@ -20,7 +20,7 @@ from .cache import cached
 from .effects import RoiParams
 from .estimate import Estimates, RoiInputs, estimate
 from .loader import frame
-from .money import program_costs, roi_metrics
+from .money import cost_lines, program_costs, roi_metrics
 from .notes import method_notes
 from .pooled import pooled_effect_rows, pooled_text
 
@@ -123,7 +123,11 @@ class _Context:
             cost = float(self.costs.loc[module_id, "cost"])
             rows.append(
                 self._unit_row(
-                    {"module": module["slug"], "method": module["method"]}, done, effects, cost
+                    {"module": module["slug"], "method": module["method"]},
+                    done,
+                    effects,
+                    cost,
+                    cost_lines(self.costs.loc[[module_id]]),
                 )
             )
         position = {m: i for i, m in enumerate(self.modules.index)}
@@ -144,6 +148,12 @@ class _Context:
                 + costs["per_learner_rate"] * len(done)
                 + time_cost
             )
+            breakdown = {
+                "cost_items": float(costs["fixed"] * share + costs["per_learner_rate"] * len(done)),
+                "participant_time": float(time_cost),
+                "program_items": float((costs["program_share"] - costs["tutoring"]) * share),
+                "tutoring_time": float(costs["tutoring"] * share),
+            }
             effects = self.effects[self.effects["unit"] == (module_id, version)]
             starters = first[(first["module_id"] == module_id) & (first["version"] == version)]
             position[(module_id, version)] = len(rows)
@@ -153,6 +163,7 @@ class _Context:
                     done,
                     effects,
                     cost,
+                    breakdown,
                     n_learners=len(starters),
                 )
             )
@@ -168,6 +179,7 @@ class _Context:
         done: pd.DataFrame,
         effects: pd.DataFrame,
         cost: float,
+        breakdown: dict[str, float],
         n_learners: int | None = None,
     ) -> dict:
         benefit = float(effects["benefit"].sum())
@@ -181,6 +193,7 @@ class _Context:
             **_money(cost, benefit),
             "flags": _flags(n_learners, effects, self.params, linked, diagnostics=True),
             "kpis": [_kpi_entry(e) for e in effects.itertuples(index=False)],
+            "cost_breakdown": breakdown,
         }
 
     # -- by learner and team ------------------------------------------------------------
@@ -264,6 +277,7 @@ class _Context:
                     "n_completions": len(done),
                     **money,
                     "flags": _flags(done["learner_id"].nunique(), effects, self.params),
+                    "cost_breakdown": cost_lines(self.costs.loc[module_ids]),
                 }
             )
         position = {m: i for i, m in enumerate(METHODS)}
@@ -274,6 +288,7 @@ class _Context:
         programs = frame(select(Program.id, Program.slug)).set_index("id")["slug"]
         steps = frame(select(ProgramModule.program_id, ProgramModule.module_id))
         own = program_costs(self.completions, self.inputs.cost_items, steps, self.inputs.tutoring)
+        tutoring = _program_tutoring(self.inputs.tutoring)
         # A path with its own pre/post tests measures level 2 with them, not its modules'.
         test_gains = lv.program_test_gains()
         rows, members = [], []
@@ -281,6 +296,12 @@ class _Context:
             module_ids = steps.loc[steps["program_id"] == program_id, "module_id"]
             costs = self.costs.loc[self.costs.index.isin(module_ids)]
             cost = float((costs["cost"] - costs["program_share"]).sum() + own.get(program_id, 0))
+            # The program's own items and tutors' time, whole; its modules' own lines.
+            breakdown = {
+                **cost_lines(costs),
+                "program_items": float(own.get(program_id, 0) - tutoring.get(program_id, 0)),
+                "tutoring_time": float(tutoring.get(program_id, 0)),
+            }
             done = self.completions[self.completions["module_id"].isin(module_ids)]
             effects = self.effects[self.effects["module_id"].isin(module_ids)]
             members.append(done[["learner_id", "module_id"]].assign(group=len(rows)))
@@ -293,6 +314,7 @@ class _Context:
                     "n_completions": len(done),
                     **_money(cost, float(effects["benefit"].sum())),
                     "flags": _flags(done["learner_id"].nunique(), effects, self.params),
+                    "cost_breakdown": breakdown,
                 }
             )
         membership = (
@@ -301,6 +323,13 @@ class _Context:
             else pd.DataFrame(columns=["learner_id", "module_id", "group"])
         )
         return self._sorted(rows, membership)
+
+
+def _program_tutoring(tutoring: pd.DataFrame) -> pd.Series:
+    """Tutors' time per program id (empty without any session in a program)."""
+    if not len(tutoring):
+        return pd.Series(dtype=float)
+    return tutoring.set_index("program_id")["tutoring_cost"].astype(float)
 
 
 def _money(cost: float, benefit: float) -> dict:

@@ -23,6 +23,7 @@ from lms_roi.models import (
     FollowUp,
     KpiValue,
     SurveyResponse,
+    TutoringAction,
     TutoringPair,
     TutoringSession,
 )
@@ -305,17 +306,31 @@ def record_tutoring(rng, people, program_ids, months: list[date], as_of: date) -
             n_pairs += 1
             for _ in range(int(rng.integers(2, 7))):
                 held = months[3] + timedelta(days=int(rng.integers((as_of - months[3]).days)))
+                recent = held > as_of - timedelta(days=14)
                 db.add(
                     TutoringSession(
                         pair_id=pair.id,
                         held_on=held,
                         minutes=int(rng.choice([30, 45, 60])),
                         notes="Reviewed last week's campaign results",
-                        actions="Try one technique from the module on the next brief",
+                        logged_by_id=tutor_id,
+                        actions=[
+                            TutoringAction(
+                                position=1,
+                                text="Try one technique from the module on the next brief",
+                                # Actions of the last two weeks are still open.
+                                done_at=None if recent else _noon(held + timedelta(days=7)),
+                                done_by_id=None if recent else mentee_id,
+                            )
+                        ],
                     )
                 )
     db.flush()
     return n_pairs
+
+
+def _noon(day: date) -> datetime:
+    return datetime.combine(day, time(12), tzinfo=UTC)
 
 
 def insert_kpi_values(rows: list[dict]) -> None:

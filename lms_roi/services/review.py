@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -59,9 +59,14 @@ class ReviewOutcome:
 
 def due_from(now: datetime, days: int, zone: str | None) -> datetime:
     """Midnight, in the learner's time zone, ``days`` calendar days after ``now``'s date."""
-    tz = _zone(zone)
+    tz = learner_zone(zone)
     local_day = now.astimezone(tz).date() + timedelta(days=days)
     return datetime.combine(local_day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+def review_day(now: datetime, zone: str | None) -> date:
+    """The learner's calendar day at ``now``: the day their review of today belongs to."""
+    return now.astimezone(learner_zone(zone)).date()
 
 
 def reviewed_today(learner: Learner, now: datetime | None = None) -> int:
@@ -222,7 +227,8 @@ def _back_to_box_one(item: ReviewItem, now: datetime, zone: str | None) -> None:
     item.retired_at = None
 
 
-def _zone(name: str | None) -> ZoneInfo:
+def learner_zone(name: str | None) -> ZoneInfo:
+    """The time zone review days are counted in: the learner's, else the organisation's."""
     try:
         return ZoneInfo(name or current_app.config.get("LMS_ROI_TIMEZONE", "UTC"))
     except (KeyError, ValueError):

@@ -84,6 +84,7 @@ def test_worked_example_from_imported_files(cli, tmp_path):
         "payback_months",
         "flags",
         "kpis",
+        "cost_breakdown",
     ]
     # benefit = 25 leads x 12 months x 250 x 10 learners; cost = 400,000 + 10 x 2,500
     assert row["benefit"] == 750_000.0
@@ -188,6 +189,7 @@ def test_method_and_learner_reports(cli, tmp_path):
         "bcr",
         "payback_months",
         "flags",
+        "cost_breakdown",
     }
     learners = _report(cli, "--by", "learner")
     assert [r["learner"] for r in learners] == [f"T{i:02d}" for i in range(1, 11)]

@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from babel.dates import format_date
 from playwright.sync_api import expect
 from sqlalchemy import select, update
 
@@ -28,6 +29,7 @@ from lms_roi.models import (
 )
 from lms_roi.services.mentees import organisation_today
 from lms_roi.services.people import create_person
+from lms_roi.services.review import review_day
 
 pytestmark = pytest.mark.browser
 
@@ -141,9 +143,7 @@ def test_learner_goes_from_catalog_to_a_due_follow_up(app, browsing, page):
     with app.app_context():
         learner = session().scalar(select(Learner).where(Learner.email == email))
         module = session().scalar(select(Module).where(Module.slug == MODULE))
-        completion = session().scalar(
-            select(Completion).where(Completion.learner_id == learner.id)
-        )
+        completion = session().scalar(select(Completion).where(Completion.learner_id == learner.id))
         assert completion.module_id == module.id
         assert completion.version == module.current_version and completion.source == "web"
         assert completion.score == 100
@@ -164,15 +164,26 @@ def test_learner_goes_from_catalog_to_a_due_follow_up(app, browsing, page):
         )
         session().commit()
         due = len(pre_questions)
+        review_on = format_date(
+            review_day(utcnow(), learner.timezone), format="medium", locale=browsing.locale
+        )
 
-    # The review, answered right this time.
+    # The review, answered right this time: the to-do list and the news feed lead to it.
     page.goto(browsing.url("/roi/learning"))
     browsing.check(page, "home-due")
     shown = min(due, 5)
     review_link = browsing.tn(
         "%(num)s question to review today", "%(num)s questions to review today", shown
     )
-    page.get_by_role("link", name=review_link).click()
+    expect(page.get_by_role("link", name=review_link)).to_be_visible()
+    news = page.locator("section[aria-labelledby=news]")
+    review_note = browsing.tn(
+        "%(num)s question to review on %(day)s",
+        "%(num)s questions to review on %(day)s",
+        shown,
+        day=review_on,
+    )
+    news.get_by_role("link", name=review_note, exact=True).click()
     browsing.check(page, "review")
     assert _answer(page, pre_questions, right=True) == shown
     page.get_by_role("button", name=t("Check my answers")).click()
@@ -205,7 +216,9 @@ def test_learner_goes_from_catalog_to_a_due_follow_up(app, browsing, page):
             40.0,
             80.0,
         )
-        boxes = session().scalars(
-            select(ReviewItem.box).where(ReviewItem.learner_id == learner.id)
-        ).all()
+        boxes = (
+            session()
+            .scalars(select(ReviewItem.box).where(ReviewItem.learner_id == learner.id))
+            .all()
+        )
         assert sorted(boxes)[-shown:] == [2] * shown

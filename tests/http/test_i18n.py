@@ -125,7 +125,14 @@ def _header_links(page: str) -> list[str]:
     [
         (
             ("learner",),
-            ["/roi/learning", "/roi/modules", "/roi/paths", "/roi/reviews", "/roi/leaderboards"],
+            [
+                "/roi/learning",
+                "/roi/modules",
+                "/roi/paths",
+                "/roi/reviews",
+                "/roi/leaderboards",
+                "/roi/mentoring/",
+            ],
         ),  # fmt: skip
         (("hr",), ["/roi/leaderboards", "/roi/hr/"]),
         (
@@ -137,13 +144,17 @@ def _header_links(page: str) -> list[str]:
                 "/roi/reviews",
                 "/roi/leaderboards",
                 "/roi/tutor/",
+                "/roi/mentoring/",
+                "/roi/tutoring/requests",
             ],
         ),  # fmt: skip
         (
             ("analyst",),
             [
                 "/roi/analytics/",
+                "/roi/analytics/tutoring/",
                 "/roi/analytics/programs/",
+                "/roi/tutoring/pairs",
                 "/roi/authoring/",
                 "/roi/badges/manage/",
                 "/roi/data/",
@@ -154,7 +165,9 @@ def _header_links(page: str) -> list[str]:
             ("admin",),
             [
                 "/roi/analytics/",
+                "/roi/analytics/tutoring/",
                 "/roi/analytics/programs/",
+                "/roi/tutoring/pairs",
                 "/roi/authoring/",
                 "/roi/badges/manage/",
                 "/roi/data/",
