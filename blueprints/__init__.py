@@ -9,11 +9,12 @@ from pathlib import Path
 from flask import Blueprint, current_app, g, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import DataError
 
 import lms_roi
 import lms_roi.templates
 from lms_roi.db import session
-from lms_roi.errors import DomainError
+from lms_roi.errors import DomainError, number_out_of_range
 from lms_roi.i18n import LANGUAGES, current_locale
 from lms_roi.models import Kpi
 from lms_roi.policy import current_person
@@ -119,3 +120,12 @@ def forbidden(_error):
 @plugin.errorhandler(404)
 def not_found(_error):
     return _error_page(404, _("Not found"), _("There is nothing at this address."))
+
+
+@plugin.errorhandler(OverflowError)
+@plugin.errorhandler(DataError)
+def out_of_range(exc: Exception):
+    if not number_out_of_range(exc):
+        raise exc
+    session().rollback()
+    return not_found(exc)

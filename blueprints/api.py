@@ -12,13 +12,14 @@ from flask import Blueprint, current_app, jsonify, request
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from lms_roi.analytics import RoiParams, roi_report
 from lms_roi.analytics.event_study import as_records, module_event_study
 from lms_roi.analytics.lookup import module_and_kpi
 from lms_roi.db import session
-from lms_roi.errors import DomainError
+from lms_roi.errors import DomainError, number_out_of_range
 from lms_roi.importers import IMPORTERS, ImportRejected, import_file, import_records
 from lms_roi.labels import label
 from lms_roi.policy import PUBLIC, ROLE_KEYS, current_person, policy, view_policy
@@ -55,6 +56,15 @@ def invalid_input(exc: ValidationError):
 def domain_error(exc: DomainError):
     session().rollback()  # nothing of a refused change is kept
     return error(exc.status, exc.code, exc.message, exc.field)
+
+
+@api.errorhandler(OverflowError)
+@api.errorhandler(DataError)
+def out_of_range(exc: Exception):
+    if not number_out_of_range(exc):
+        raise exc
+    session().rollback()
+    return error(404, "not_found", _("nothing was found at this address"))
 
 
 def _forbidden_message() -> str:

@@ -18,7 +18,7 @@ from lms_roi.models import Learner, TutoringPair, TutoringSession
 from lms_roi.policy import current_person, policy
 from lms_roi.schemas import LocalizedSchema
 from lms_roi.services.mentees import MenteeRow, active_mentees, organisation_today
-from lms_roi.services.tutoring_sessions import MAX_ACTIONS, log_session
+from lms_roi.services.tutoring_sessions import MAX_ACTIONS, is_analyst, log_session
 
 from .api import api
 from .api_learning import ANALYSTS, _NotFound
@@ -28,7 +28,7 @@ from .tutor import alert_action
 class SessionIn(LocalizedSchema):
     """Body of ``POST /tutoring/sessions`` (the rules are the service's: 422 with a field)."""
 
-    pair_id = fields.Integer(required=True)
+    pair_id = fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
     held_on = fields.Date(required=True)
     minutes = fields.Integer(required=True)
     notes = fields.String(load_default="")
@@ -147,14 +147,16 @@ def session_create():
     """
     body = SessionIn().load(request.get_json(silent=True) or {})
     pair = session().get(TutoringPair, body["pair_id"])
-    if pair is None:
+    me = current_person()
+    # Someone outside the pair learns nothing, not even that the pair exists.
+    if pair is None or not (is_analyst(me) or me.id in (pair.tutor_id, pair.mentee_id)):
         raise _NotFound(
             "pair_not_found", _("no tutoring pair with id %(id)s", id=body["pair_id"]), "pair_id"
         )
     key = (request.headers.get("Idempotency-Key") or "").strip()[:150] or None
     result = log_session(
         pair,
-        by=current_person(),
+        by=me,
         held_on=body["held_on"],
         minutes=body["minutes"],
         notes=body["notes"],

@@ -31,7 +31,7 @@ class PairsQueryIn(LocalizedSchema):
     tutor = fields.String(load_default=None, validate=validate.Length(min=1, max=191))
     mentee = fields.String(load_default=None, validate=validate.Length(min=1, max=191))
     limit = fields.Integer(load_default=MAX_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
 
 
 def _learner_id(external_id: str | None, field: str) -> int | None:

@@ -45,7 +45,8 @@ SUGGESTIONS_SHOWN = 10
 
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() else None
+    # Ids are 32-bit in the database: a longer number names nothing.
+    return int(value) if value.isascii() and value.isdigit() and int(value) < 2**31 else None
 
 
 @tutoring_pairs.route("/pairs")

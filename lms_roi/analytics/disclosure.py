@@ -139,15 +139,15 @@ def _settle(
 ) -> dict[Key, str | None]:
     """Step 3 of :func:`protect`: no hidden figure the shown ones determine.
 
-    A determined complementary figure is shown again (it tells nothing new).
-    A determined small figure gets company: walking out from it through its
-    relations (and through figures that are hidden or determined anyway), the
-    nearest shown free figures are hidden. A figure hidden so that turns out
-    determined and is shown again is walked past from then on (it is tried once
-    more only when nothing else is left), so two sets of company cannot take turns
-    forever. Hiding only makes fewer figures determined and showing a determined
-    figure changes nothing, so each round hides a figure for its first or second
-    time or ends: a few rounds in practice, never more than twice the figures.
+    A determined complementary figure is shown again (it tells nothing new, and
+    showing it leaves every other figure as determined as it was). A determined
+    small figure gets company: walking out from it through its relations (and past
+    figures that are hidden or determined anyway), the nearest shown free figures
+    are hidden. A figure hidden so, then found determined and shown again, is
+    walked past from then on; when nothing else is left near a leak, such figures
+    are hidden again and kept hidden until the end, so two sets of company never
+    take turns. Hiding only makes fewer figures determined, so each round hides a
+    figure for its first time, or for good, or ends: a few rounds in practice.
     """
     members: dict[Key, list[Relation]] = {}
     for rel in relations:
@@ -155,28 +155,32 @@ def _settle(
             members.setdefault(key, []).append(rel)
     company: set[Key] = set()  # hidden as a leak's company
     in_vain: set[Key] = set()  # ...then found determined and shown again
-    retried: set[Key] = set()  # in vain, and hidden once more
+    kept: set[Key] = set()  # hidden again although in vain: kept hidden until the end
     for _round in range(2 * len(figures) + 1):
         determined = recoverable(state, relations)
-        for key in determined:
-            if state[key] == "complement" and figures[key].locked is None:
-                state[key] = None
-                if key in company:
-                    in_vain.add(key)
+        _show_again(determined - kept, figures, state)
+        in_vain |= (company & determined) - kept
         leaks = sorted((key for key in determined if state[key] == "small"), key=repr)
-        if not leaks:
-            return state
         hidden: set[Key] = set()
         for leak in leaks:
             hidden |= _hide_nearest(leak, members, figures, state, determined | in_vain)
-        if not hidden:
+        if leaks and not hidden:
             for leak in leaks:
-                hidden |= _hide_nearest(leak, members, figures, state, determined | retried)
-            retried |= hidden
+                hidden |= _hide_nearest(leak, members, figures, state, determined | kept)
+            kept |= hidden
         if not hidden:
-            return state  # only locked figures left: nothing more this table can do
+            # No leak left, or only locked figures near one: nothing more to do.
+            _show_again(determined, figures, state)
+            return state
         company |= hidden
     return state
+
+
+def _show_again(determined: set[Key], figures: dict[Key, Figure], state) -> None:
+    """Show the determined complementary figures (they tell nothing new)."""
+    for key in determined:
+        if state[key] == "complement" and figures[key].locked is None:
+            state[key] = None
 
 
 def _hide_nearest(leak, members, figures, state, passed) -> set[Key]:

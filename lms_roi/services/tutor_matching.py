@@ -95,15 +95,26 @@ class Suggestion:
 
     @property
     def reasons(self) -> list[str]:
-        """Why this tutor is suggested, as sentences in the current language."""
+        """Why this tutor is suggested, as sentences in the current language (for analysts:
+        with the tutor's score)."""
+        return self.reasons_for(with_score=True)
+
+    def reasons_for(self, *, with_score: bool) -> list[str]:
+        """The reasons; without ``with_score`` (a learner choosing a tutor), a high score
+        is said without its value: a tutor's scores are their own learning data (§8)."""
         title = self.target.title
         shown = None if self.score is None else percent(self.score, _digits(self.score))
         if self.target.kind == "module":
-            reasons = [
-                _("Completed “%(title)s”", title=title)
-                if shown is None
-                else _("Completed “%(title)s” with %(score)s", title=title, score=shown)
-            ]
+            if shown is None:
+                reasons = [_("Completed “%(title)s”", title=title)]
+            elif not with_score:
+                reasons = [
+                    _("Completed “%(title)s” with a high score", title=title)
+                    if self.high_score
+                    else _("Completed “%(title)s”", title=title)
+                ]
+            else:
+                reasons = [_("Completed “%(title)s” with %(score)s", title=title, score=shown)]
         elif self.high_score:
             reasons = [
                 _(
@@ -111,6 +122,8 @@ class Suggestion:
                     title=title,
                     score=shown,
                 )
+                if with_score
+                else _("Completed every module of “%(title)s” with a high score", title=title)
             ]
         else:
             reasons = [_("Completed every module of “%(title)s”", title=title)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, distinct, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from lms_roi.analytics import objectives as objective_analysis
@@ -19,6 +19,7 @@ from lms_roi.models import (
     Enrollment,
     FollowUp,
     Kpi,
+    KpiValue,
     Learner,
     Module,
     Objective,
@@ -165,6 +166,18 @@ def forecast_at_risk(objective_id: int, today: date) -> dict | None:
         return None
     # As on the objectives page: the schedule starts when the program does.
     start = program.starts_on or objective.created_at.date()
+    # The forecast averages the members with KPI values: fewer than the §8 minimum
+    # (the mentee alone, say) and it would show a tutor individual KPI data.
+    with_values = db.scalar(
+        select(func.count(distinct(KpiValue.learner_id))).where(
+            KpiValue.kpi_id == kpi.id,
+            KpiValue.learner_id.in_(learners),
+            KpiValue.period_start >= start,
+            KpiValue.period_start <= today,
+        )
+    )
+    if with_values < MIN_LEARNERS:
+        return None
     base = objective.baseline
     if base is None:
         base = objective_analysis.baseline(learners, kpi.id, start)

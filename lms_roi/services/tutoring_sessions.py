@@ -81,13 +81,19 @@ def pair_active_on(pair: TutoringPair, today: date) -> bool:
     )
 
 
+def is_tutor_of(pair: TutoringPair, person: Learner) -> bool:
+    """The pair's tutor, as long as they still hold the tutor role (a role taken away
+    ends their access like an ended pair)."""
+    return person.id == pair.tutor_id and "tutor" in person.roles
+
+
 def may_view(pair: TutoringPair, person: Learner, today: date) -> bool:
     """Sessions are the pair's and analysts': the mentee always, the tutor while active."""
     if is_analyst(person):
         return True
     if person.id == pair.mentee_id:
         return pair.status in ("active", "ended")
-    return person.id == pair.tutor_id and pair_active_on(pair, today)
+    return is_tutor_of(pair, person) and pair_active_on(pair, today)
 
 
 def clean_notes(text: str | None) -> str:
@@ -135,6 +141,13 @@ def log_session(
         db.execute(update(TutoringPair).where(TutoringPair.id == pair.id).values(id=pair.id))
         found = session_for_key(by, idempotency_key)
         if found is not None:
+            if found.pair_id != pair.id:
+                raise InvalidSession(
+                    "idempotency_key_reused",
+                    _("this Idempotency-Key was used for another pair: send a new key"),
+                    "pair_id",
+                )
+            _check_may_log(found.pair, by, today)
             return LoggedSession(found, False)
     _check_may_log(pair, by, today)
     texts = _checked(pair, held_on, minutes, notes, actions, next_meeting_on, today)
@@ -162,7 +175,7 @@ def log_session(
 
 
 def _check_may_log(pair: TutoringPair, by: Learner, today: date) -> None:
-    if by.id in (pair.tutor_id, pair.mentee_id):
+    if by.id == pair.mentee_id or is_tutor_of(pair, by):
         if not pair_active_on(pair, today):
             raise PairNotActive(
                 "pair_not_active",
@@ -267,7 +280,7 @@ def set_action_done(
     """
     pair = action.session.pair
     today = today or organisation_today()
-    if by.id not in (pair.tutor_id, pair.mentee_id):
+    if by.id != pair.mentee_id and not is_tutor_of(pair, by):
         raise NotInPair(
             "not_in_pair", _("only the tutor or the mentee may tick this action"), "action"
         )

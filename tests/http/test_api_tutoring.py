@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from conftest import login
 from factories import make_completion, make_module, make_pair, make_person
 from lms_roi.models import TutoringPair, TutoringSession
 from lms_roi.services.mentees import organisation_today
@@ -150,8 +151,9 @@ def test_the_mentee_may_log_and_an_analyst_too(client, org):
 @pytest.mark.parametrize(
     ("who", "pair", "values", "status", "code", "field"),
     [
-        ("omar", "ana", {}, 403, "not_in_pair", "pair_id"),
-        ("bea", "ana", {}, 403, "not_in_pair", "pair_id"),
+        # Outside the pair, the pair does not exist.
+        ("omar", "ana", {}, 404, "pair_not_found", "pair_id"),
+        ("bea", "ana", {}, 404, "pair_not_found", "pair_id"),
         ("theo", "cid", {}, 409, "pair_not_active", "pair_id"),
         ("theo", "dan", {}, 409, "pair_not_active", "pair_id"),
         ("theo", "ana", {"minutes": 0}, 422, "invalid_minutes", "minutes"),
@@ -198,3 +200,18 @@ def test_errors_speak_the_callers_language(client, org):
     )
     assert response.status_code == 422
     assert response.get_json()["message"] == "une séance dure de 1 à 480 minutes"
+
+
+def test_a_number_too_large_for_an_id_names_nothing(client, org):
+    """Not a 500: on a page and in the API, an id beyond 32 bits is simply not found."""
+    huge = 10**20
+    answer = client.post(
+        "/roi/api/v1/tutoring/sessions",
+        json={**body(org), "pair_id": huge},
+        headers=_auth(org["tokens"]["theo"]),
+    )
+    assert (answer.status_code, answer.get_json()["field"]) == (400, "pair_id")
+    login(client, "theo@example.com")
+    page = client.get(f"/roi/tutor/mentees/{huge}")
+    assert page.status_code == 404
+    assert "There is nothing at this address." in page.get_data(as_text=True)

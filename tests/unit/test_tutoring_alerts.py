@@ -341,8 +341,11 @@ def test_a_later_applied_answer_clears_it(tutor):
 # --- 5. an objective's forecast at risk ----------------------------------------------------
 
 
-def objective_case(tutor, *, members: int, values: tuple[float, float, float]):
-    """A team of ``members`` with a flat (or rising) KPI and an objective of +50 %."""
+def objective_case(
+    tutor, *, members: int, values: tuple[float, float, float], with_values: int | None = None
+):
+    """A team of ``members`` with a flat (or rising) KPI and an objective of +50 %; the
+    first ``with_values`` of them (all by default) have KPI values."""
     team = make_team("content", "Content")
     kpi = make_kpi("qualified_leads")
     program = make_program("growth")
@@ -352,8 +355,9 @@ def objective_case(tutor, *, members: int, values: tuple[float, float, float]):
         person = make_person(f"m{n}@example.com", name=f"Member {n}", team=team)
         person.created_at = NOW - timedelta(days=400)
         busy(person)
-        for month, value in zip((1, 2, 3), values, strict=True):
-            make_kpi_value(person, kpi, date(2027, month, 1), value)
+        if with_values is None or n < with_values:
+            for month, value in zip((1, 2, 3), values, strict=True):
+                make_kpi_value(person, kpi, date(2027, month, 1), value)
         people.append(person)
     make_pair(tutor, people[0], starts_on=TODAY - timedelta(days=60))
     objective = Objective(
@@ -394,6 +398,13 @@ def test_objective_on_track_or_past_deadline_or_small_cohort_does_not_fire(tutor
 
 def test_a_cohort_under_five_learners_never_shows_its_forecast_to_a_tutor(tutor):
     objective_case(tutor, members=4, values=(10, 10, 10))
+    assert alerts_of(tutor, "Member 0") == []
+
+
+def test_a_forecast_from_fewer_than_five_learners_with_values_is_not_shown(tutor):
+    """Six members, but only the mentee and three others have KPI values: the forecast
+    would be four people's data, the mentee's among them."""
+    objective_case(tutor, members=6, values=(10, 10, 10), with_values=4)
     assert alerts_of(tutor, "Member 0") == []
 
 

@@ -216,3 +216,27 @@ def test_sessions_are_seen_by_the_pair_and_analysts_the_tutor_only_while_active(
         sessions_of_pair(pair, tutor, TODAY)
     assert len(sessions_of_pair(pair, mentee, TODAY)) == 2
     assert len(sessions_of_pair(pair, analyst, TODAY)) == 2
+
+
+def test_a_tutor_whose_role_is_taken_away_loses_the_pair_at_once(people):
+    tutor, _mentee, _analyst, _outsider, pair = people
+    logged = log(pair, tutor, actions=["Draft the ad copy"]).session
+    assert may_view(pair, tutor, TODAY)
+    for grant in list(tutor.role_grants):
+        if grant.role == "tutor":
+            tutor.role_grants.remove(grant)
+    session().flush()
+    assert not may_view(pair, tutor, TODAY)
+    with pytest.raises(NotInPair):
+        log(pair, tutor)
+    with pytest.raises(NotInPair):
+        set_action_done(logged.actions[0], True, tutor, today=TODAY)
+
+
+def test_a_resent_key_for_another_pair_is_refused(people):
+    tutor, mentee, _analyst, _outsider, pair = people
+    other = make_pair(tutor, make_person("max@example.com", name="Max"), starts_on=date(2026, 2, 1))
+    assert log(pair, tutor, idempotency_key="k-9").created
+    with pytest.raises(InvalidSession) as refused:
+        log(other, tutor, idempotency_key="k-9")
+    assert (refused.value.code, refused.value.field) == ("idempotency_key_reused", "pair_id")
