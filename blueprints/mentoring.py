@@ -19,6 +19,8 @@ from lms_roi.models import Program, TutoringAction, TutoringPair
 from lms_roi.policy import current_person, policy
 from lms_roi.services.mentees import organisation_today
 from lms_roi.services.tutoring_sessions import (
+    has_run,
+    is_tutor_of,
     may_view,
     mentee_pairs,
     names_of,
@@ -46,8 +48,8 @@ def _program_titles(pairs) -> dict[int, str]:
 def may_tick(pair: TutoringPair, person, today) -> bool:
     """The mentee while the pair is active or ended; the tutor while it is active."""
     if person.id == pair.mentee_id:
-        return pair.status in ("active", "ended")
-    return person.id == pair.tutor_id and pair_active_on(pair, today)
+        return has_run(pair)
+    return is_tutor_of(pair, person) and pair_active_on(pair, today)
 
 
 @mentoring.route("/")

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from lms_roi.db import session, utcnow
@@ -87,12 +87,28 @@ def is_tutor_of(pair: TutoringPair, person: Learner) -> bool:
     return person.id == pair.tutor_id and "tutor" in person.roles
 
 
+def _has_run(pair_id):
+    """SQL: the pair is or was running, or holds sessions (a pair asked for again after it
+    ended is ``requested`` or ``declined``, and its history stays the mentee's)."""
+    return or_(
+        TutoringPair.status.in_(("active", "ended")),
+        exists().where(TutoringSession.pair_id == pair_id),
+    )
+
+
+def has_run(pair: TutoringPair) -> bool:
+    """Whether the mentee keeps seeing ``pair``: it is or was running, or has sessions."""
+    return bool(
+        session().scalar(select(_has_run(TutoringPair.id)).where(TutoringPair.id == pair.id))
+    )
+
+
 def may_view(pair: TutoringPair, person: Learner, today: date) -> bool:
     """Sessions are the pair's and analysts': the mentee always, the tutor while active."""
     if is_analyst(person):
         return True
     if person.id == pair.mentee_id:
-        return pair.status in ("active", "ended")
+        return has_run(pair)
     return is_tutor_of(pair, person) and pair_active_on(pair, today)
 
 
@@ -284,11 +300,7 @@ def set_action_done(
         raise NotInPair(
             "not_in_pair", _("only the tutor or the mentee may tick this action"), "action"
         )
-    allowed = (
-        pair.status in ("active", "ended")
-        if by.id == pair.mentee_id
-        else pair_active_on(pair, today)
-    )
+    allowed = has_run(pair) if by.id == pair.mentee_id else pair_active_on(pair, today)
     if not allowed:
         raise PairNotActive(
             "pair_not_active", _("this tutoring pair is not active today"), "action"
@@ -337,9 +349,7 @@ def mentee_pairs(mentee: Learner) -> list[TutoringPair]:
     return list(
         session().scalars(
             select(TutoringPair)
-            .where(
-                TutoringPair.mentee_id == mentee.id, TutoringPair.status.in_(("active", "ended"))
-            )
+            .where(TutoringPair.mentee_id == mentee.id, _has_run(TutoringPair.id))
             .options(selectinload(TutoringPair.tutor))
             .order_by(TutoringPair.status, TutoringPair.starts_on.desc(), TutoringPair.id)
         )

@@ -11,6 +11,7 @@ from badge_factories import make_badge
 from factories import make_pair, make_person
 from lms_roi.db import session
 from lms_roi.models import BadgeAward, TutoringAction, TutoringSession, XpEvent
+from lms_roi.services import tutoring_pairs
 from lms_roi.services.tutoring_sessions import (
     InvalidSession,
     NotInPair,
@@ -240,3 +241,18 @@ def test_a_resent_key_for_another_pair_is_refused(people):
     with pytest.raises(InvalidSession) as refused:
         log(other, tutor, idempotency_key="k-9")
     assert (refused.value.code, refused.value.field) == ("idempotency_key_reused", "pair_id")
+
+
+def test_a_pair_asked_for_again_after_it_ended_keeps_its_history_for_the_mentee(people):
+    """The same tutor, mentee and program reuse one row: asking again (then a decline)
+    must not hide the sessions and actions of the pair that ran."""
+    tutor, mentee, _analyst, _outsider, pair = people
+    logged = log(pair, tutor, actions=["Draft the ad copy"]).session
+    pair.status, pair.active, pair.ends_on = "ended", False, TODAY
+    session().flush()
+    again = tutoring_pairs.request_tutor(mentee, tutor.id, note="Once more?")
+    assert again.id == pair.id and again.status == "requested"
+    tutoring_pairs.decline_request(tutor, again.id, "Full this month")
+    assert may_view(pair, mentee, TODAY) and not may_view(pair, tutor, TODAY)
+    assert [s.id for s in sessions_of_pair(pair, mentee, TODAY)] == [logged.id]
+    assert set_action_done(logged.actions[0], True, mentee, today=TODAY).done_by_id == mentee.id
