@@ -161,12 +161,9 @@ def _settle(
         _show_again(determined - kept, figures, state)
         in_vain |= (company & determined) - kept
         leaks = sorted((key for key in determined if state[key] == "small"), key=repr)
-        hidden: set[Key] = set()
-        for leak in leaks:
-            hidden |= _hide_nearest(leak, members, figures, state, determined | in_vain)
+        hidden = _hide_company(leaks, members, figures, state, determined | in_vain)
         if leaks and not hidden:
-            for leak in leaks:
-                hidden |= _hide_nearest(leak, members, figures, state, determined | kept)
+            hidden = _hide_company(leaks, members, figures, state, determined | kept)
             kept |= hidden
         if not hidden:
             # No leak left, or only locked figures near one: nothing more to do.
@@ -183,14 +180,35 @@ def _show_again(determined: set[Key], figures: dict[Key, Figure], state) -> None
             state[key] = None
 
 
-def _hide_nearest(leak, members, figures, state, passed) -> set[Key]:
+def _hide_company(leaks, members, figures, state, passed) -> set[Key]:
+    """Hide each leak's company (:func:`_hide_nearest`); returns every figure hidden.
+
+    A walk that finds nothing has seen all the web around its leak: the other
+    leaks there would find nothing either (hiding only takes candidates away).
+    """
+    hidden: set[Key] = set()
+    dead_end: set[Key] = set()
+    for leak in leaks:
+        if leak in dead_end:
+            continue
+        found, seen = _hide_nearest(leak, members, figures, state, passed)
+        hidden |= found
+        if not found:
+            dead_end |= seen
+    return hidden
+
+
+def _hide_nearest(leak, members, figures, state, passed) -> tuple[set[Key], set[Key]]:
     """Hide the shown free figures nearest to ``leak`` in the web of relations,
-    walking past those in ``passed``; returns them."""
-    frontier, seen = [leak], {leak}
+    walking past those in ``passed``; returns them and the figures seen."""
+    frontier, seen, walked = [leak], {leak}, set()
     while frontier:
         nearest, onward = [], []
         for key in frontier:
             for rel in members.get(key, ()):
+                if id(rel) in walked:
+                    continue  # its figures are all seen already
+                walked.add(id(rel))
                 for other in (rel.total, *rel.parts):
                     if other in seen:
                         continue
@@ -202,9 +220,9 @@ def _hide_nearest(leak, members, figures, state, passed) -> set[Key]:
         if nearest:
             for key in nearest:
                 state[key] = "complement"
-            return set(nearest)
+            return set(nearest), seen
         frontier = onward
-    return set()
+    return set(), seen
 
 
 def recoverable(state: dict[Key, str | None], relations: Iterable[Relation]) -> set[Key]:
@@ -262,9 +280,15 @@ def recoverable(state: dict[Key, str | None], relations: Iterable[Relation]) -> 
 def _eliminate(
     row: dict[int, int], number: int, pivot_row: dict[int, int], pivot: int, holding
 ) -> None:
-    """``row`` minus a multiple of ``pivot_row`` without ``pivot`` (integers, kept small)."""
+    """``row`` without ``pivot``: ``scale * row - times * pivot_row``, in integers.
+
+    Coefficients are mostly 1 and -1, so ``scale`` is mostly 1 and the cost is the
+    pivot row's length, however long ``row`` is.
+    """
     common = math.gcd(pivot_row[pivot], row[pivot])
     scale, times = pivot_row[pivot] // common, row[pivot] // common
+    if scale < 0:
+        scale, times = -scale, -times  # the same equation, negated
     if scale != 1:
         for column in row:
             row[column] *= scale
@@ -277,7 +301,8 @@ def _eliminate(
         elif column in row:
             del row[column]
             holding[column].discard(number)
-    divisor = math.gcd(*row.values()) if row else 1
-    if divisor > 1:
-        for column in row:
-            row[column] //= divisor
+    if scale != 1 and row:
+        divisor = math.gcd(*row.values())  # keep the integers small
+        if divisor > 1:
+            for column in row:
+                row[column] //= divisor

@@ -254,16 +254,20 @@ _ORG_BELOW = (
 
 
 def _group_rows(members):
-    """Every listed row of a group's bucket, in board order: a team or a program holds a
-    few hundred people, so one read ranks them all (a materialised CTE, so that
-    PostgreSQL starts from the members instead of walking the whole board index)."""
+    """Every listed row of a group's bucket: a team or a program holds a few hundred
+    people, so one read ranks them all. Started from the members (a materialised CTE)
+    and sorted in Python: with an ORDER BY, the planners prefer walking the whole board
+    index in order to sorting a few hundred rows."""
     cte = members.cte("board_members").prefix_with("MATERIALIZED")
     return (
         select(*_COLUMNS)
         .select_from(cte.join(T, T.learner_id == cte.c.id).join(L, L.id == T.learner_id))
         .where(*_LISTED, T.xp > 0)
-        .order_by(*_ORDER)
     )
+
+
+def _board_order(row) -> tuple:
+    return (-row.xp, row.reached_at, row.learner_id)
 
 
 _TEAM_ROWS = _group_rows(
@@ -335,7 +339,7 @@ def board(
             everyone = db.execute(_TEAM_ROWS, {**bucket, "team_ids": list(resolved.team_ids)})
         else:
             everyone = db.execute(_PROGRAM_ROWS, {**bucket, "program_id": resolved.program_id})
-        everyone = everyone.all()
+        everyone = sorted(everyone, key=_board_order)
         top = everyone[:limit]
         me = _group_position(everyone, viewer, mine) if mine is not None else None
     rows = [_row(record, rank, viewer_id) for rank, record in enumerate(top, start=1)]
@@ -370,7 +374,7 @@ def _group_position(everyone: list, viewer: Learner, mine) -> Position:
     if isinstance(mine, Position):
         return mine
     me = (-mine.xp, mine.reached_at, viewer.id)
-    place = bisect_left(everyone, me, key=lambda r: (-r.xp, r.reached_at, r.learner_id))
+    place = bisect_left(everyone, me, key=_board_order)
     after = (
         place + 1 if place < len(everyone) and everyone[place].learner_id == viewer.id else place
     )
