@@ -124,6 +124,8 @@ def _write_postgresql(
                             buffer, header=False, index=False, na_rep="\\N"
                         )
                         copy.write(buffer.getvalue())
+                if "id" not in df.columns:
+                    continue  # a natural key (the board's score counts): no sequence
                 # Explicit ids were written: move the id sequence past them.
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
