@@ -1,4 +1,4 @@
-"""The exact sparse check of recoverable figures agrees with plain linear algebra.
+"""Disclosure control: the sparse exact check of recoverable figures, and protect's end.
 
 :func:`recoverable` eliminates in integers on sparse equations; the reference here
 asks, for each hidden figure, whether adding "this figure alone" to the equations
@@ -11,7 +11,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lms_roi.analytics.disclosure import Relation, recoverable
+from lms_roi.analytics.disclosure import Figure, Relation, protect, recoverable
 
 
 def reference(state, relations) -> set:
@@ -78,3 +78,13 @@ def test_known_answers():
     # z = 0 (determined), x and y only as a pair.
     relations = [Relation("x", ("y", "z")), Relation("y", ("x", "z"))]
     assert recoverable(hidden, relations) == {"z"}
+
+
+def test_two_figures_equal_to_a_small_one_are_hidden_together():
+    # b = a and a = c, a covers 2 learners. Hiding b alone leaves a = c; hiding c
+    # alone leaves a = b: a hidden only one at a time (in turns) would stay readable.
+    figures = {"a": Figure(2, 2, 2), "b": Figure(6, 6, 6), "c": Figure(10, 10, 10)}
+    relations = [Relation("b", ("a",)), Relation("a", ("c",), "part")]
+    state = protect(figures, relations)
+    assert state == {"a": "small", "b": "complement", "c": "complement"}
+    assert recoverable(state, relations) == set()
