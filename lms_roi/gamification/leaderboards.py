@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import Select, bindparam, func, select, union_all
+from sqlalchemy.sql.elements import ColumnElement
 
 from lms_roi.db import session, utcnow
 from lms_roi.errors import DomainError
@@ -192,8 +193,19 @@ def _bucket(window: str, key: str) -> list:
 # The board's statements are built once, with parameters: building a statement costs
 # more than running it on the board index.
 _COLUMNS = (T.learner_id, T.xp, T.reached_at, L.display_name, L.pseudonym, L.leaderboard_visibility)
-_ORDER = (T.xp.desc(), T.reached_at.asc(), T.learner_id.asc())
-_REVERSED = (T.xp.asc(), T.reached_at.desc(), T.learner_id.desc())
+# Board order: more XP first, then who reached it first, then the lower id.
+_BOARD_KEYS = (("xp", True), ("reached_at", False), ("learner_id", False))
+
+
+def _order(columns, *, reverse: bool = False) -> tuple:
+    return tuple(
+        columns[name].desc() if descending != reverse else columns[name].asc()
+        for name, descending in _BOARD_KEYS
+    )
+
+
+_ORDER = _order(T.__table__.c)
+_REVERSED = _order(T.__table__.c, reverse=True)
 _KIND, _KEY = bindparam("kind"), bindparam("key")
 _XP, _REACHED = bindparam("xp"), bindparam("reached", type_=T.reached_at.type)
 _ME = bindparam("viewer")
@@ -210,47 +222,62 @@ _ORG_TOP = (
 _MINE = select(T.xp, T.reached_at).where(
     T.learner_id == _ME, T.period_kind == _KIND, T.period_key == _KEY
 )
-# Rows before (xp, reached, viewer), and after, written as index ranges.
-_BEFORE = or_(
-    T.xp > _XP,
-    and_(T.xp == _XP, T.reached_at < _REACHED),
-    and_(T.xp == _XP, T.reached_at == _REACHED, T.learner_id < _ME),
+# The viewer's neighbours and ties, each written as a few index ranges, one per part of
+# "before (xp, reached, viewer)" or "after": a single OR of those parts leaves
+# PostgreSQL's planner guessing, and it may sort every row above the viewer (25 ms at
+# rank 9,000 of 20,000, against 0.2 ms for the ranges).
+_SAME_MOMENT = (T.xp == _XP, T.reached_at == _REACHED)
+_BEFORE = (
+    (*_SAME_MOMENT, T.learner_id < _ME),
+    (T.xp == _XP, T.reached_at < _REACHED),
+    (T.xp > _XP,),
 )
-_AFTER = or_(
-    T.xp < _XP,
-    and_(T.xp == _XP, T.reached_at > _REACHED),
-    and_(T.xp == _XP, T.reached_at == _REACHED, T.learner_id > _ME),
+_AFTER = (
+    (*_SAME_MOMENT, T.learner_id > _ME),
+    (T.xp == _XP, T.reached_at > _REACHED),
+    (T.xp < _XP, T.xp > 0),
 )
+
+
+def _nearest(parts, *, reverse: bool) -> Select:
+    """The ``NEIGHBOURS`` rows nearest the viewer in ``order``, from one range per part."""
+    ranges = [
+        select(T.learner_id, T.xp, T.reached_at)
+        .where(*_LISTED, *part)
+        .order_by(*_order(T.__table__.c, reverse=reverse))
+        .limit(NEIGHBOURS)
+        .subquery()
+        .select()  # SQLite takes ORDER BY and LIMIT inside a UNION only in a subquery
+        for part in parts
+    ]
+    near = union_all(*ranges).subquery("near")
+    return (
+        select(near.c.learner_id, near.c.xp, near.c.reached_at, *_COLUMNS[3:])
+        .join(L, L.id == near.c.learner_id)
+        .order_by(*_order(near.c, reverse=reverse))
+        .limit(NEIGHBOURS)
+    )
+
+
+def _ties_before() -> ColumnElement[int]:
+    """Listed rows with the viewer's score reached earlier: two ranges of the board index."""
+    counts = [
+        select(func.count()).select_from(T).where(*_LISTED, *part).scalar_subquery()
+        for part in _BEFORE[:2]
+    ]
+    return counts[0] + counts[1]
+
+
 # The organisation rank: the maintained counts of every higher score, plus the ties
-# reached earlier (one range of the board index). Counting everyone ahead would grow
-# with the rank.
+# reached earlier. Counting everyone ahead would grow with the rank.
 _ORG_AHEAD = select(
     select(func.coalesce(func.sum(SCORES.c.learners), 0))
     .where(SCORES.c.period_kind == _KIND, SCORES.c.period_key == _KEY, SCORES.c.xp > _XP)
     .scalar_subquery()
-    + select(func.count())
-    .select_from(T)
-    .where(
-        *_LISTED,
-        T.xp == _XP,
-        or_(T.reached_at < _REACHED, and_(T.reached_at == _REACHED, T.learner_id < _ME)),
-    )
-    .scalar_subquery()
+    + _ties_before()
 )
-_ORG_ABOVE = (
-    select(*_COLUMNS)
-    .select_from(_WITH_NAMES)
-    .where(*_LISTED, T.xp >= _XP, _BEFORE)
-    .order_by(*_REVERSED)
-    .limit(NEIGHBOURS)
-)
-_ORG_BELOW = (
-    select(*_COLUMNS)
-    .select_from(_WITH_NAMES)
-    .where(*_LISTED, T.xp > 0, T.xp <= _XP, _AFTER)
-    .order_by(*_ORDER)
-    .limit(NEIGHBOURS)
-)
+_ORG_ABOVE = _nearest(_BEFORE, reverse=True)
+_ORG_BELOW = _nearest(_AFTER, reverse=False)
 
 
 def _group_rows(members):
