@@ -16,11 +16,11 @@ non-hidden learner of the team with more than 0 XP in the window. Teams with few
 :data:`MIN_ACTIVE_MEMBERS` active members are not ranked (an average of one or two
 people is noise, and it would be one person's score); the board says how many.
 
-Cost: the top N is one ``ORDER BY ... LIMIT`` on the board index
-``(period_kind, period_key, listed, xp DESC, reached_at, learner_id)``; the viewer's
-organisation rank is the maintained count of learners per higher score
-(:mod:`.board_index`) plus the ties reached earlier; a team's or program's is a count over
-its members; the neighbours are two ordered ``LIMIT 2`` queries.
+Cost (the statements are in :mod:`.board_queries`): the organisation board is one round
+trip of index ranges on ``(period_kind, period_key, listed, xp DESC, reached_at,
+learner_id)`` — the top N, the viewer's rank from the maintained count of learners per
+higher score (:mod:`.board_index`) plus the ties reached earlier, and the neighbours; a
+team's or program's board reads its members' rows once and ranks them in Python.
 """
 
 from __future__ import annotations
@@ -30,30 +30,39 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, func, select, true, union_all
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import func, select
 
 from lms_roi.db import session, utcnow
 from lms_roi.errors import DomainError
-from lms_roi.models import BoardScore, Enrollment, Learner, LearnerTotals, Program, Team
+from lms_roi.models import Enrollment, Learner, LearnerTotals, Program, Team
 from lms_roi.models._types import VISIBILITIES
 
 from . import board_index
+from .board_queries import (
+    ABOVE,
+    AHEAD,
+    BELOW,
+    GROUP_ROWS,
+    ME,
+    MINE,
+    NEIGHBOURS,
+    ORG_TOP,
+    ORG_VIEW,
+    PROGRAM_STATUSES,
+    TOP,
+    board_order,
+)
 from .periods import period_keys
 from .pseudonyms import ensure_pseudonym, shown_name
 
 WINDOWS = ("all", "month", "week")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
-NEIGHBOURS = 2
 MIN_ACTIVE_MEMBERS = 5
-#: Enrollment statuses that put a learner on their program's board.
-PROGRAM_STATUSES = ("active", "completed")
 SHOWN = ("named", "pseudonymous")
 
 T = LearnerTotals
 L = Learner
-SCORES = BoardScore.__table__
 
 
 class ScopeNotFound(DomainError):
@@ -190,143 +199,6 @@ def _bucket(window: str, key: str) -> list:
     return [T.period_kind == window, T.period_key == key, T.xp > 0]
 
 
-# The board's statements are built once, with parameters: building a statement costs
-# more than running it on the board index.
-_COLUMNS = (T.learner_id, T.xp, T.reached_at, L.display_name, L.pseudonym, L.leaderboard_visibility)
-# Board order: more XP first, then who reached it first, then the lower id.
-_BOARD_KEYS = (("xp", True), ("reached_at", False), ("learner_id", False))
-
-
-def _order(columns, *, reverse: bool = False) -> tuple:
-    return tuple(
-        columns[name].desc() if descending != reverse else columns[name].asc()
-        for name, descending in _BOARD_KEYS
-    )
-
-
-_ORDER = _order(T.__table__.c)
-_REVERSED = _order(T.__table__.c, reverse=True)
-_KIND, _KEY = bindparam("kind"), bindparam("key")
-_XP, _REACHED = bindparam("xp"), bindparam("reached", type_=T.reached_at.type)
-_ME = bindparam("viewer")
-_LISTED = (T.period_kind == _KIND, T.period_key == _KEY, T.listed.is_(True))
-_WITH_NAMES = T.__table__.join(L, L.id == T.learner_id)
-
-_ORG_TOP = (
-    select(*_COLUMNS)
-    .select_from(_WITH_NAMES)
-    .where(*_LISTED, T.xp > 0)
-    .order_by(*_ORDER)
-    .limit(bindparam("limit"))
-)
-_MINE = select(T.xp, T.reached_at).where(
-    T.learner_id == _ME, T.period_kind == _KIND, T.period_key == _KEY
-)
-# The viewer's neighbours and ties, each written as a few index ranges, one per part of
-# "before (xp, reached, viewer)" or "after": a single OR of those parts leaves
-# PostgreSQL's planner guessing, and it may sort every row above the viewer (25 ms at
-# rank 9,000 of 20,000, against 0.2 ms for the ranges).
-_SAME_MOMENT = (T.xp == _XP, T.reached_at == _REACHED)
-_BEFORE = (
-    (*_SAME_MOMENT, T.learner_id < _ME),
-    (T.xp == _XP, T.reached_at < _REACHED),
-    (T.xp > _XP,),
-)
-_AFTER = (
-    (*_SAME_MOMENT, T.learner_id > _ME),
-    (T.xp == _XP, T.reached_at > _REACHED),
-    (T.xp < _XP, T.xp > 0),
-)
-
-
-def _nearest(parts, *, reverse: bool) -> Select:
-    """The ``NEIGHBOURS`` rows nearest the viewer in ``order``, from one range per part."""
-    ranges = [
-        select(T.learner_id, T.xp, T.reached_at)
-        .where(*_LISTED, *part)
-        .order_by(*_order(T.__table__.c, reverse=reverse))
-        .limit(NEIGHBOURS)
-        .subquery()
-        .select()  # SQLite takes ORDER BY and LIMIT inside a UNION only in a subquery
-        for part in parts
-    ]
-    near = union_all(*ranges).subquery("near")
-    return (
-        select(near.c.learner_id, near.c.xp, near.c.reached_at, *_COLUMNS[3:])
-        .join(L, L.id == near.c.learner_id)
-        .order_by(*_order(near.c, reverse=reverse))
-        .limit(NEIGHBOURS)
-    )
-
-
-def _ties_before() -> ColumnElement[int]:
-    """Listed rows with the viewer's score reached earlier: two ranges of the board index."""
-    counts = [
-        select(func.count()).select_from(T).where(*_LISTED, *part).scalar_subquery()
-        for part in _BEFORE[:2]
-    ]
-    return counts[0] + counts[1]
-
-
-# The organisation rank: the maintained counts of every higher score, plus the ties
-# reached earlier. Counting everyone ahead would grow with the rank.
-_ORG_AHEAD = select(
-    select(func.coalesce(func.sum(SCORES.c.learners), 0))
-    .where(SCORES.c.period_kind == _KIND, SCORES.c.period_key == _KEY, SCORES.c.xp > _XP)
-    .scalar_subquery()
-    + _ties_before()
-)
-_ORG_ABOVE = _nearest(_BEFORE, reverse=True)
-_ORG_BELOW = _nearest(_AFTER, reverse=False)
-
-
-def _group_rows(members, *, probe_each: bool) -> Select:
-    """Every listed row of a group's bucket: a team or a program holds a few hundred
-    people, so one read ranks them all. Started from the members (a materialised CTE)
-    and sorted in Python: with an ORDER BY, the planners prefer walking the whole board
-    index in order to sorting a few hundred rows.
-
-    ``probe_each`` (PostgreSQL) reads each member's row through a LATERAL subquery with
-    LIMIT 1, which the planner cannot turn into a hash join over the whole bucket: with
-    its default costs it prefers hashing 26,000 rows of a week (24 ms) to probing the
-    unique index 550 times (5 ms). SQLite always probes, and has no LATERAL."""
-    cte = members.cte("board_members").prefix_with("MATERIALIZED")
-    if not probe_each:
-        return (
-            select(*_COLUMNS)
-            .select_from(cte.join(T, T.learner_id == cte.c.id).join(L, L.id == T.learner_id))
-            .where(*_LISTED, T.xp > 0)
-        )
-    mine = (
-        select(T.learner_id, T.xp, T.reached_at)
-        .where(T.learner_id == cte.c.id, *_LISTED, T.xp > 0)
-        .limit(1)
-        .lateral("member_total")
-    )
-    return (
-        select(mine.c.learner_id, mine.c.xp, mine.c.reached_at, *_COLUMNS[3:])
-        .select_from(cte.join(mine, true()).join(L, L.id == mine.c.learner_id))
-    )
-
-
-def _board_order(row) -> tuple:
-    return (-row.xp, row.reached_at, row.learner_id)
-
-
-_TEAM_MEMBERS = select(L.id.label("id")).where(
-    L.team_id.in_(bindparam("team_ids", expanding=True))
-)
-_PROGRAM_MEMBERS = select(Enrollment.learner_id.label("id")).where(
-    Enrollment.program_id == bindparam("program_id"),
-    Enrollment.status.in_(PROGRAM_STATUSES),
-)
-_GROUP_ROWS = {
-    (kind, probe_each): _group_rows(members, probe_each=probe_each)
-    for kind, members in (("team", _TEAM_MEMBERS), ("program", _PROGRAM_MEMBERS))
-    for probe_each in (False, True)
-}
-
-
 def _row(record, rank: int, viewer_id: int | None) -> Row:
     learner_id, xp, _reached, display_name, pseudonym, visibility = record
     return Row(
@@ -372,29 +244,32 @@ def board(
     db = session()
     viewer_id = viewer.id if viewer is not None else None
     bucket = {"kind": window, "key": key}
-    mine = None
-    if viewer is not None and _in_scope(resolved, viewer):
-        mine = db.execute(_MINE, {**bucket, "viewer": viewer.id}).first()
-        if mine is None or mine.xp <= 0:
-            mine = Position(rank=None, xp=0, hidden=viewer.leaderboard_visibility not in SHOWN)
+    in_scope = viewer is not None and _in_scope(resolved, viewer)
     if resolved.kind == "org":
-        top = db.execute(_ORG_TOP, {**bucket, "limit": limit}).all()
-        me = _org_position(bucket, viewer, mine) if mine is not None else None
+        if in_scope:
+            top, me = _org_view(bucket, viewer, limit)
+        else:
+            top, me = db.execute(ORG_TOP, {**bucket, "limit": limit}).all(), None
     else:
+        mine = db.execute(MINE, {**bucket, "viewer": viewer.id}).first() if in_scope else None
         probe_each = db.get_bind().dialect.name == "postgresql"
         if resolved.kind == "team":
             everyone = db.execute(
-                _GROUP_ROWS["team", probe_each], {**bucket, "team_ids": list(resolved.team_ids)}
+                GROUP_ROWS["team", probe_each], {**bucket, "team_ids": list(resolved.team_ids)}
             )
         else:
             everyone = db.execute(
-                _GROUP_ROWS["program", probe_each], {**bucket, "program_id": resolved.program_id}
+                GROUP_ROWS["program", probe_each], {**bucket, "program_id": resolved.program_id}
             )
-        everyone = sorted(everyone, key=_board_order)
+        everyone = sorted(everyone, key=board_order)
         top = everyone[:limit]
-        me = _group_position(everyone, viewer, mine) if mine is not None else None
+        me = _group_position(everyone, viewer, mine) if in_scope else None
     rows = [_row(record, rank, viewer_id) for rank, record in enumerate(top, start=1)]
     return Board(resolved, window, key, rows, me)
+
+
+def _unranked(viewer: Learner) -> Position:
+    return Position(rank=None, xp=0, hidden=viewer.leaderboard_visibility not in SHOWN)
 
 
 def _position(viewer: Learner, xp: int, rank: int, above: list, below: list) -> Position:
@@ -410,22 +285,33 @@ def _position(viewer: Learner, xp: int, rank: int, above: list, below: list) -> 
     )
 
 
-def _org_position(bucket: dict, viewer: Learner, mine) -> Position:
-    if isinstance(mine, Position):
-        return mine
-    db = session()
-    where = {**bucket, "xp": mine.xp, "reached": mine.reached_at, "viewer": viewer.id}
-    rank = db.scalar(_ORG_AHEAD, where) + 1
-    above = db.execute(_ORG_ABOVE, where).all()
-    below = db.execute(_ORG_BELOW, where).all()
-    return _position(viewer, mine.xp, rank, above, below)
+def _org_view(bucket: dict, viewer: Learner, limit: int) -> tuple[list, Position]:
+    """The organisation's top ``limit`` and the viewer's position, in one round trip."""
+    parts: dict[int, list] = {TOP: [], ME: [], AHEAD: [], ABOVE: [], BELOW: []}
+    for part, *record in session().execute(
+        ORG_VIEW, {**bucket, "limit": limit, "viewer": viewer.id}
+    ):
+        parts[part].append(record)
+    top = sorted(parts[TOP], key=_record_order)
+    mine = parts[ME][0] if parts[ME] else None
+    if mine is None or mine[1] <= 0:
+        return top, _unranked(viewer)
+    rank = int(parts[AHEAD][0][1]) + 1
+    above = sorted(parts[ABOVE], key=_record_order, reverse=True)
+    below = sorted(parts[BELOW], key=_record_order)
+    return top, _position(viewer, mine[1], rank, above, below)
+
+
+def _record_order(record) -> tuple:
+    learner_id, xp, reached_at = record[:3]
+    return (-xp, reached_at, learner_id)
 
 
 def _group_position(everyone: list, viewer: Learner, mine) -> Position:
-    if isinstance(mine, Position):
-        return mine
+    if mine is None or mine.xp <= 0:
+        return _unranked(viewer)
     me = (-mine.xp, mine.reached_at, viewer.id)
-    place = bisect_left(everyone, me, key=_board_order)
+    place = bisect_left(everyone, me, key=board_order)
     after = (
         place + 1 if place < len(everyone) and everyone[place].learner_id == viewer.id else place
     )
