@@ -76,6 +76,12 @@ def main() -> int:
         "--steps", default="baseline,module,learner", help="scale: steps to measure, in order"
     )
     parser.add_argument(
+        "--profile-report",
+        choices=("module", "learner"),
+        default="module",
+        help="scale profile: the report to profile",
+    )
+    parser.add_argument(
         "--sample-pairs",
         type=int,
         default=0,
@@ -220,6 +226,8 @@ def _child(step: str, url: str, args, workdir: str, suffix: str = "") -> dict:
         str(args.budget),
         "--sample-pairs",
         str(args.sample_pairs),
+        "--profile-report",
+        args.profile_report,
         "--out",
         str(out),
     ]

@@ -157,7 +157,7 @@ def _profile(args) -> dict:
         t0 = time.perf_counter()
         profiler.start()
         try:
-            summary["rows"] = len(roi_report("module").rows)
+            summary["rows"] = len(roi_report(args.profile_report).rows)
         except _Stop:
             n_pairs = db.session.scalar(
                 text(
@@ -202,7 +202,7 @@ def _instrument(stages: dict, pairs: list[float], limit: int) -> None:
 
         def timed(*a, **k):
             t0 = time.perf_counter()
-            if name == "estimate_effect":
+            if name == "_estimate_pair":
                 pairs.append(t0)
                 if limit and len(pairs) > limit:
                     raise _Stop
@@ -220,16 +220,21 @@ def _instrument(stages: dict, pairs: list[float], limit: int) -> None:
     wrap(loader, "frame", "SQL -> DataFrame (loader.frame, every read)")
     wrap(levels, "frame", "SQL -> DataFrame (levels reads)")
     wrap(report, "frame", "SQL -> DataFrame (report reads)")
-    wrap(loader, "window_means", "window means (SQL GROUP BY per window batch)")
-    wrap(loader, "kpi_periods", "KPI periods (SQL DISTINCT)")
-    wrap(estimate_module, "_windows", "window signatures (_windows)")
-    wrap(estimate_module, "_window_changes", "per pair: window changes merge")
-    wrap(estimate_module, "eligible_controls", "per pair: eligible controls")
-    wrap(estimate_module, "estimate_effect", "per pair: estimate_effect (outliers + DiD)")
+    wrap(loader, "kpi_panel_rows", "KPI values read (one SELECT, driver rows)")
+    wrap(loader, "completions", "completions read (one SELECT, driver rows)")
+    wrap(estimate_module.KpiPanel, "build", "per KPI: learner x period panel")
+    wrap(estimate_module, "Windows", "per KPI: windows, changes and control sums")
+    wrap(estimate_module, "ChangePool", "per KPI: change pool for outlier screening")
+    wrap(estimate_module, "_estimate_pair", "per pair: outliers, DiD, placebo")
+    wrap(estimate_module, "outlier_rows", "per pair: outlier screening")
+    wrap(estimate_module, "did", "per pair: difference in differences (real + placebo)")
+    wrap(estimate_module, "_assemble", "effects, benefits and changes tables")
     wrap(estimate_module, "attribution_claims", "attribution claims")
     wrap(report, "estimate", "estimate (all pairs, total)")
     wrap(report.RoiInputs, "load", "inputs load (completions, learners, costs...)")
     wrap(report._Context, "by_module", "module rows")
+    wrap(report._Context, "by_learner", "learner rows")
+    wrap(report._Context, "learner_frame", "learner costs and benefits")
     wrap(report, "_Context", "report context (costs)")
     wrap(report.lv, "learner_levels", "levels 1-3 read")
     wrap(report.lv, "levels_by_group", "levels by group")

@@ -20,10 +20,21 @@ from lms_roi.models import Kpi
 from lms_roi.policy import current_person
 
 from . import (  # noqa: F401  (routes on the api blueprint)
+    api_badge_admin,
     api_badges,
+    api_catalog,
+    api_costs,
+    api_docs,
     api_gamification,
+    api_history,
+    api_imports,
+    api_kpis,
     api_learning,
+    api_objectives,
+    api_people,
+    api_quizzes,
     api_tutoring,
+    api_tutoring_manage,
     api_tutoring_pairs,
 )
 from .admin import admin
@@ -47,6 +58,8 @@ from .settings_page import settings_page
 from .tutor import tutor
 from .tutoring_pairs import tutoring_pairs
 from .tutoring_requests import tutoring_requests
+from .xapi import xapi
+from .xapi_activities import xapi_activities
 
 plugin = Blueprint(
     "lms_roi",
@@ -74,7 +87,9 @@ plugin.register_blueprint(admin)
 plugin.register_blueprint(analytics)
 plugin.register_blueprint(analytics_tutoring)
 plugin.register_blueprint(objectives)
+plugin.register_blueprint(xapi_activities)
 plugin.register_blueprint(api)
+plugin.register_blueprint(xapi)
 
 
 @plugin.app_context_processor

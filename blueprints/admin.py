@@ -143,5 +143,5 @@ def _field_error(form, error: DomainError) -> None:
         form.form_errors.append(error.message)
 
 
-# The gamification rules page adds its route to this blueprint.
-from . import admin_gamification  # noqa: E402, F401
+# The gamification rules, API token and xAPI client pages add their routes to this blueprint.
+from . import admin_gamification, admin_tokens, admin_xapi_clients  # noqa: E402, F401

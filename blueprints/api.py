@@ -8,10 +8,10 @@ Every error body is ``{"code", "message", "field"}`` (plus ``errors`` for reject
 from __future__ import annotations
 
 from babel.lists import format_list
-from flask import Blueprint, current_app, jsonify, request
+from flask import current_app, g, jsonify, request
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from marshmallow import ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
@@ -26,7 +26,9 @@ from lms_roi.policy import PUBLIC, ROLE_KEYS, current_person, policy, view_polic
 from lms_roi.schemas import EventStudyQueryIn, LocalizedSchema, RoiQueryIn, first_error
 from lms_roi.services.audit import record_audit
 
-api = Blueprint("api", __name__, url_prefix="/api/v1")
+from .api_base import ApiBlueprint
+
+api = ApiBlueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_BATCH = 50_000
 
@@ -38,6 +40,35 @@ class KpiValuesIn(LocalizedSchema):
         fields.Dict(), required=True, validate=validate.Length(min=1, max=MAX_BATCH)
     )
     dry_run = fields.Boolean(load_default=False)
+
+
+class ImportResultOut(Schema):
+    """What an import did (or, in a dry run, would do)."""
+
+    kind = fields.String()
+    rows = fields.Integer()
+    inserted = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    dry_run = fields.Boolean()
+    batch_id = fields.Integer(allow_none=True, metadata={"description": "null in a dry run"})
+
+
+_UPLOAD_DOC = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {"type": "string", "format": "binary", "description": "CSV or XLSX"},
+                    "dry_run": {"type": "boolean", "default": False},
+                },
+            }
+        }
+    },
+}
 
 
 def error(status: int, code: str, message: str, field: str | None = None, **extra):
@@ -80,24 +111,27 @@ def _forbidden_message() -> str:
 
 
 def http_error(exc: HTTPException):
+    """Our error body for an HTTP error (``Allow`` kept on 405)."""
     codes = {
         401: "unauthenticated",
         403: "forbidden",
         404: "not_found",
         405: "method_not_allowed",
         413: "too_large",
+        429: "rate_limited",
     }
     messages = {
         401: _("send a valid API token as 'Authorization: Bearer <token>'"),
-        403: _forbidden_message(),
         404: _("nothing was found at this address"),
         405: _("this method is not allowed here"),
         413: _("the request is too large"),
+        429: _("too many requests with this token; wait before sending more"),
     }
+    message = _forbidden_message() if exc.code == 403 else messages.get(exc.code)
     response = error(
         exc.code or 500,
         codes.get(exc.code, "http_error"),
-        messages.get(exc.code, exc.description or exc.name),
+        message or exc.description or exc.name,
     )[0]
     response.status_code = exc.code or 500
     if exc.code == 405:
@@ -107,8 +141,16 @@ def http_error(exc: HTTPException):
 
 # Registered per status code: Flask prefers a parent blueprint's code-specific (HTML)
 # handler over a class-based one on this blueprint.
-for _status in (400, 401, 403, 404, 405, 413):
+for _status in (400, 401, 403, 404, 405, 413, 429):
     api.register_error_handler(_status, http_error)
+
+
+@api.teardown_request
+def _forget_token_roles(_exc):
+    """The token's roles narrowed the person for this call only (see ``policy``)."""
+    person = g.get("lms_roi_person")
+    if person is not None:
+        person.api_token_roles = None
 
 
 def _rejected(rejected: ImportRejected):
@@ -135,8 +177,9 @@ def _rejected(rejected: ImportRejected):
 
 @api.get("/reports/roi")
 @policy("analyst", "admin")
-def roi_report_view():
-    query = RoiQueryIn().load(request.args)
+@api.arguments(RoiQueryIn, location="query")
+def roi_report_view(query: dict):
+    """Phillips ROI report, one row per module, method, learner, team... (``by``)."""
     by = query.pop("by")
     report = roi_report(by, RoiParams(**query))
     if by in ("learner", "team"):
@@ -154,9 +197,9 @@ def roi_report_view():
 
 @api.get("/reports/event-study")
 @policy("analyst", "admin")
-def event_study_view():
+@api.arguments(EventStudyQueryIn, location="query")
+def event_study_view(query: dict):
     """Effect by KPI period since training (DESIGN §7b), rows as ``report event-study``."""
-    query = EventStudyQueryIn().load(request.args)
     module, kpi = module_and_kpi(query["module"], query["kpi"])
     study = module_event_study(
         module.id,
@@ -170,8 +213,12 @@ def event_study_view():
 
 @api.post("/kpi-values")
 @policy("analyst", "admin")
-def kpi_values_create():
-    body = KpiValuesIn().load(request.get_json(silent=True) or {})
+@api.arguments(KpiValuesIn, location="json")
+@api.response(201, ImportResultOut)
+@api.alt_response(200, schema=ImportResultOut, description="Dry run: nothing written")
+@api.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def kpi_values_create(body: dict):
+    """Write a batch of KPI values (idempotent per learner, KPI and period); 201, or 200 dry run."""
     return _import(
         lambda: import_records(
             "kpi-values",
@@ -186,7 +233,13 @@ def kpi_values_create():
 
 @api.post("/imports/<kind>")
 @policy("analyst", "admin")
+@api.doc(requestBody=_UPLOAD_DOC)
+@api.response(201, ImportResultOut)
+@api.alt_response(200, schema=ImportResultOut, description="Dry run: nothing written")
+@api.alt_response(404, response="NOT_FOUND")
+@api.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def import_create(kind: str):
+    """Import a CSV or XLSX file of ``kind`` (multipart field ``file``), all or nothing."""
     if kind not in IMPORTERS:
         return error(
             404,
@@ -229,7 +282,7 @@ def _import(run, dry_run: bool):
     return jsonify(_result(result)), 200 if dry_run else 201
 
 
-@api.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@api.undocumented_route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 @policy(PUBLIC)
 def unmatched(anything: str):
     """Unknown API paths and wrong methods answer in JSON like every other API error."""

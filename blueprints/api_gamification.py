@@ -5,7 +5,7 @@ Routes live on the ``api`` blueprint (``/api/v1``), with its token auth and erro
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate, validates
 from sqlalchemy import select
@@ -52,13 +52,13 @@ def _row_json(row: Row) -> dict:
 
 @api.get("/leaderboards")
 @policy(*ROLES)
-def leaderboard_show():
+@api.arguments(LeaderboardQueryIn, location="query")
+def leaderboard_show(query: dict):
     """Top ``limit`` of a board and the caller's own rank with two neighbours each side.
 
     Hidden learners are never listed; a hidden caller gets ``me.hidden`` true and the
     rank they would take if shown.
     """
-    query = LeaderboardQueryIn().load(request.args)
     result = board(parse_scope(query["scope"]), query["window"], current_person(), query["limit"])
     me = result.me
     return jsonify(

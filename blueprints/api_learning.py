@@ -34,6 +34,7 @@ from lms_roi.services import learning, quizzes
 from lms_roi.services.mentees import active_pair_filter, organisation_today
 
 from .api import api
+from .api_base import NotFound as _NotFound
 
 ANALYSTS = ("analyst", "admin")
 
@@ -52,6 +53,14 @@ class AnswerIn(LocalizedSchema):
     choices = fields.List(fields.Integer(), required=True, validate=validate.Length(max=50))
 
 
+class ModulesQueryIn(LocalizedSchema):
+    """Query of ``GET /modules``."""
+
+    drafts = fields.Boolean(
+        load_default=False, metadata={"description": "Analysts: also list unpublished modules"}
+    )
+
+
 class AttemptIn(LocalizedSchema):
     """Body of ``POST /quizzes/{id}/attempts``: every answer of one attempt."""
 
@@ -63,10 +72,6 @@ def _module(slug: str, *, drafts: bool) -> Module:
     if module is None or (not module.published and not drafts):
         raise _NotFound("module_not_found", _("no module with slug %(slug)r", slug=slug), "slug")
     return module
-
-
-class _NotFound(DomainError):
-    status = 404
 
 
 def find_learner(reference: str) -> Learner | None:
@@ -129,9 +134,10 @@ def _quizzes_and_prerequisites(module_ids: list[int]) -> tuple[dict, dict]:
 
 @api.get("/modules")
 @policy("learner", *ANALYSTS)
-def modules_list():
+@api.arguments(ModulesQueryIn, location="query")
+def modules_list(query: dict):
     """The catalog: published modules (analysts also see drafts with ``?drafts=true``)."""
-    drafts = _is_analyst() and request.args.get("drafts", "").lower() in ("1", "true", "yes")
+    drafts = _is_analyst() and query["drafts"]
     stmt = select(Module).order_by(Module.slug)
     if not drafts:
         stmt = stmt.where(Module.published.is_(True))
@@ -164,12 +170,13 @@ def module_show(slug: str):
 
 @api.post("/modules/<slug>/completions")
 @policy(*ANALYSTS)
-def completion_create(slug: str):
+@api.arguments(CompletionIn, location="json")
+@api.alt_response(404, response="NOT_FOUND")
+def completion_create(body: dict, slug: str):
     """Record a completion (a host platform, an HRIS); idempotent per learner, module, version.
 
     201 with the new completion, or 200 with the one already recorded.
     """
-    body = CompletionIn().load(request.get_json(silent=True) or {})
     module = _module(slug, drafts=False)
     learner = find_learner(body["learner"])
     if learner is None:
@@ -220,12 +227,13 @@ def _completion_json(completion: Completion, module: Module, learner: Learner, c
 
 @api.post("/quizzes/<int:quiz_id>/attempts")
 @policy("learner")
-def attempt_create(quiz_id: int):
+@api.arguments(AttemptIn, location="json")
+@api.alt_response(404, response="NOT_FOUND")
+def attempt_create(body: dict, quiz_id: int):
     """Submit one whole attempt and get it graded (the caller's own attempt).
 
     An ``Idempotency-Key`` header makes a resent submission return the first result.
     """
-    body = AttemptIn().load(request.get_json(silent=True) or {})
     person = current_person()
     db = session()
     quiz = db.get(Quiz, quiz_id)

@@ -138,14 +138,17 @@ def session_json(logged: TutoringSession) -> dict:
 
 @api.post("/tutoring/sessions")
 @policy("learner", "tutor", *ANALYSTS)
-def session_create():
+@api.arguments(SessionIn, location="json")
+@api.alt_response(404, response="NOT_FOUND")
+@api.alt_response(409, response="CONFLICT")
+@api.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def session_create(body: dict):
     """Log a session of a pair: its tutor or mentee (pair active today), or an analyst.
 
     201 with the session; 200 with the first one when an ``Idempotency-Key`` header
     repeats one of the caller's last 24 hours. 403 outside the pair, 409 when the
     pair is not active, 422 when a value breaks a rule.
     """
-    body = SessionIn().load(request.get_json(silent=True) or {})
     pair = session().get(TutoringPair, body["pair_id"])
     me = current_person()
     # Someone outside the pair learns nothing, not even that the pair exists.

@@ -6,7 +6,7 @@ Routes live on the ``api`` blueprint (``/api/v1``), with its token auth and erro
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_babel import gettext as _
 from marshmallow import fields, validate
 from sqlalchemy import select
@@ -74,12 +74,12 @@ def _pair_json(row) -> dict:
 
 @api.get("/tutoring/pairs")
 @policy(*ANALYSTS)
-def tutoring_pairs_list():
+@api.arguments(PairsQueryIn, location="query")
+def tutoring_pairs_list(query: dict):
     """Pairs filtered by ``status``, ``tutor`` and ``mentee`` (external ids), oldest first.
 
     ``total`` counts every match; ``pairs`` holds at most ``limit`` from ``offset``.
     """
-    query = PairsQueryIn().load(request.args)
     filters = (
         query["status"],
         _learner_id(query["tutor"], "tutor"),

@@ -42,6 +42,7 @@ AREAS = (
     Area("lms_roi.badges.manage", _l("Badges")),
     Area("lms_roi.desk.home", _l("Data desk")),
     Area("lms_roi.desk.kpi_list", _l("KPI catalog")),
+    Area("lms_roi.xapi_activities.overview", _l("xAPI activities")),
     Area("lms_roi.hr.home", _l("Engagement")),
     Area("lms_roi.admin.people_list", _l("People")),
 )

@@ -15,6 +15,9 @@ from flask.cli import AppGroup, FlaskGroup, run_command
 
 from lms_roi.cli_diagnostics import event_study_command, plan_command
 from lms_roi.cli_gamification import gamification_group
+from lms_roi.cli_tokens import create_api_token, revoke_api_token_command
+from lms_roi.cli_xapi_clients import create_xapi_client_command
+from lms_roi.cli_xapi_mapping import xapi_map_command
 from lms_roi.db import session
 from lms_roi.errors import DomainError
 from lms_roi.importers import IMPORTERS, ImportRejected, import_file
@@ -229,6 +232,10 @@ def report_roi(by, pre_days, lag_days, post_days, horizon_months, exclude_outlie
 report_group.add_command(event_study_command)
 report_group.add_command(plan_command)
 lms_roi_group.add_command(gamification_group)
+lms_roi_group.add_command(create_api_token)
+lms_roi_group.add_command(revoke_api_token_command)
+lms_roi_group.add_command(xapi_map_command)
+lms_roi_group.add_command(create_xapi_client_command)
 
 
 def main() -> None:

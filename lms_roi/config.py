@@ -23,6 +23,22 @@ DEFAULTS: dict[str, object] = {
     # waits for its confirmation.
     "LMS_ROI_UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
     "LMS_ROI_UPLOAD_TTL_SECONDS": 3600,
+    # xAPI statements endpoint: default and largest page of GET, most statements in one
+    # POST and largest request body (beyond them: 413).
+    "LMS_ROI_XAPI_PAGE_SIZE": 100,
+    "LMS_ROI_XAPI_PAGE_MAX": 500,
+    "LMS_ROI_XAPI_MAX_BATCH": 1000,
+    "LMS_ROI_XAPI_MAX_BYTES": 16 * 1024 * 1024,
+    # REST API budget per token (Flask-Limiter notation) and where it is counted
+    # (None: RATELIMIT_STORAGE_URI, else memory://, which each process counts alone).
+    "LMS_ROI_API_RATE_LIMIT": "600 per minute",
+    "LMS_ROI_RATELIMIT_STORAGE_URI": None,
+    # xAPI: account home pages whose ``name`` is a learner's external id ("*": any),
+    # whether unknown actors become learners, and the activity IRI patterns read as
+    # module pages (None: this app's own, ``https://{host}<prefix>/modules/{slug}``).
+    "LMS_ROI_XAPI_HOME_PAGES": (),
+    "LMS_ROI_XAPI_CREATE_LEARNERS": False,
+    "LMS_ROI_XAPI_ACTIVITY_PATTERNS": None,
 }
 
 #: Environment variables read by the standalone app, and the config key each sets.
@@ -34,15 +50,32 @@ ENVIRONMENT = {
     "LMS_ROI_CURRENCY": "LMS_ROI_CURRENCY",
     "LMS_ROI_DEFAULT_LOCALE": "LMS_ROI_DEFAULT_LOCALE",
     "LMS_ROI_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "LMS_ROI_API_RATE_LIMIT": "LMS_ROI_API_RATE_LIMIT",
+    "LMS_ROI_XAPI_HOME_PAGES": "LMS_ROI_XAPI_HOME_PAGES",
+    "LMS_ROI_XAPI_ACTIVITY_PATTERNS": "LMS_ROI_XAPI_ACTIVITY_PATTERNS",
+    "LMS_ROI_XAPI_CREATE_LEARNERS": "LMS_ROI_XAPI_CREATE_LEARNERS",
 }
+#: Variables holding a list (items separated by commas or spaces) or a yes/no flag.
+LIST_VARIABLES = {"LMS_ROI_XAPI_HOME_PAGES", "LMS_ROI_XAPI_ACTIVITY_PATTERNS"}
+FLAG_VARIABLES = {"LMS_ROI_XAPI_CREATE_LEARNERS"}
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 
 
-def from_environment(environ: os._Environ | dict | None = None) -> dict[str, str]:
+def from_environment(environ: os._Environ | dict | None = None) -> dict[str, object]:
     """Config values taken from ``LMS_ROI_*`` environment variables that are set."""
     environ = os.environ if environ is None else environ
-    return {key: environ[name] for name, key in ENVIRONMENT.items() if environ.get(name)}
+    return {
+        key: _value(name, environ[name]) for name, key in ENVIRONMENT.items() if environ.get(name)
+    }
+
+
+def _value(name: str, text: str) -> object:
+    if name in LIST_VARIABLES:
+        return tuple(item for item in text.replace(",", " ").split() if item)
+    if name in FLAG_VARIABLES:
+        return text.strip().lower() in ("1", "true", "yes", "on")
+    return text
 
 
 def default_database_url(instance_path: str) -> str:

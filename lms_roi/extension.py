@@ -17,6 +17,10 @@ class LmsRoiState:
     db: object
     url_prefix: str
     standalone: bool = False
+    #: The flask-smorest ``Api`` holding this app's OpenAPI document (set when mounted).
+    openapi: object = None
+    #: The Flask-Limiter instance that limits this app's API calls per token.
+    limiter: object = None
 
 
 class LmsRoi:
@@ -54,13 +58,19 @@ def register_blueprints(app: Flask, prefix: str) -> None:
     """Mount every lms-roi blueprint under ``prefix``."""
     from lms_roi.blueprints import plugin
     from lms_roi.blueprints.api import api
+    from lms_roi.blueprints.api_docs import init_openapi
+    from lms_roi.blueprints.api_limits import init_rate_limit
+    from lms_roi.blueprints.xapi import xapi
 
     app.register_blueprint(plugin, url_prefix=None if prefix == "/" else prefix)
+    app.extensions["lms_roi"].openapi = init_openapi(app)
+    app.extensions["lms_roi"].limiter = init_rate_limit(app)
     # The API authenticates with bearer tokens, not cookies: a host's CSRFProtect
     # (initialised before lms-roi) must not ask it for a form token.
     csrf = app.extensions.get("csrf")
     if csrf is not None:
         csrf.exempt(api)
+        csrf.exempt(xapi)  # xAPI clients sign in with HTTP Basic, not cookies
 
 
 def register_commands(app: Flask) -> None:

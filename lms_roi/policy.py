@@ -125,15 +125,33 @@ def default_learner_loader(user) -> Learner | None:
 
 
 def _token_person() -> Learner | None:
-    """API calls authenticate with ``Authorization: Bearer <token>`` only."""
-    from lms_roi.services.tokens import authenticate_token
+    """API calls authenticate with ``Authorization: Bearer <token>`` only.
+
+    The person acts with the token's roles only (see ``token_roles``), for this request:
+    the API blueprint lifts the restriction when the request ends.
+    """
+    from lms_roi.services.tokens import authenticate_token, token_roles, touch_token
 
     header = request.headers.get("Authorization", "")
     scheme, _, credentials = header.partition(" ")
     if scheme.lower() != "bearer" or not credentials.strip():
         return None
     token = authenticate_token(credentials.strip())
-    return token.learner if token is not None else None
+    if token is None:
+        return None
+    g.lms_roi_api_token = token
+    if touch_token(token):
+        # Its own unit of work, done before the view runs (like provisioning).
+        session().commit()
+    learner = token.learner
+    learner.api_token_roles = token_roles(token)
+    return learner
+
+
+def current_api_token():
+    """The API token of this request once authenticated (None otherwise)."""
+    current_person()
+    return g.get("lms_roi_api_token")
 
 
 def view_policy(view) -> Policy | None:

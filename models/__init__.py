@@ -30,7 +30,7 @@ from .gamification import (
     Streak,
     XpEvent,
 )
-from .integration import ApiToken, AuditLog, XapiClient, XapiStatement
+from .integration import ApiToken, AuditLog, XapiActivityMap, XapiClient, XapiStatement
 from .outcomes import CostItem, ImportBatch, Kpi, KpiValue, ModuleKpi, Objective
 from .people import Account, Learner, RoleGrant, Team
 from .progress import Completion, ModuleProgress
@@ -81,6 +81,7 @@ __all__ = [
     "TutoringAction",
     "TutoringPair",
     "TutoringSession",
+    "XapiActivityMap",
     "XapiClient",
     "XapiStatement",
     "XpEvent",

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms_roi.db import Base, UtcDateTime, utcnow
 
+from .catalog import Module
 from .people import Learner
+
+#: ``XapiStatement.status`` when stored; the statement processing then sets
+#: ``processed``, ``unmapped_activity``, ``unknown_actor`` or ``no_effect``.
+XAPI_RECEIVED = "received"
 
 
 class XapiClient(Base):
@@ -23,12 +28,35 @@ class XapiClient(Base):
     secret_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_roi_learner.id", ondelete="SET NULL"), index=True
+    )
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    created_by: Mapped[Learner | None] = relationship()
+
+    @property
+    def usable(self) -> bool:
+        """Whether the client may still authenticate (active and never revoked)."""
+        return self.active and self.revoked_at is None
 
 
 class XapiStatement(Base):
-    """A stored xAPI statement (raw JSON kept), possibly voided later."""
+    """A stored xAPI statement (raw JSON kept), possibly voided later.
+
+    ``actor`` is a stable key of the actor's identifier (see
+    :func:`lms_roi.xapi.validation.agent_key`), ``object_id`` the activity IRI, the
+    agent key or the target statement id, depending on ``object_type``.
+    ``content_hash`` fingerprints the statement as sent (without what the LRS adds),
+    to tell a replay from a conflicting statement with the same id.
+    """
 
     __tablename__ = "lms_roi_xapi_statement"
+    __table_args__ = (
+        # The "unmapped activities" listing and the processing of a newly mapped activity.
+        Index("ix_lms_roi_xapi_statement_object_status", "object_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     statement_id: Mapped[str] = mapped_column(String(36), unique=True)
@@ -40,12 +68,37 @@ class XapiStatement(Base):
     )
     actor: Mapped[str] = mapped_column(String(255), index=True)
     verb: Mapped[str] = mapped_column(String(255), index=True)
+    object_type: Mapped[str] = mapped_column(String(16), default="Activity")
     object_id: Mapped[str] = mapped_column(String(1024))
     result: Mapped[dict | None] = mapped_column(JSON)
     timestamp: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     stored: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    voided_by: Mapped[str | None] = mapped_column(String(36))
     raw: Mapped[dict] = mapped_column(JSON)
+    version: Mapped[str] = mapped_column(String(10), default="1.0.0")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default=XAPI_RECEIVED, index=True)
+    # What the statement caused (filled by the processing), so voiding can reverse it.
+    effects: Mapped[dict | None] = mapped_column(JSON)
+
+
+class XapiActivityMap(Base):
+    """An xAPI activity IRI (a Moodle course module URL, say) standing for a module."""
+
+    __tablename__ = "lms_roi_xapi_activity_map"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_iri: Mapped[str] = mapped_column(String(1024), unique=True)
+    module_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_roi_module.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_roi_learner.id", ondelete="SET NULL"), index=True
+    )
+
+    module: Mapped[Module] = relationship()
 
 
 class ApiToken(Base):

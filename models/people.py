@@ -85,8 +85,14 @@ class Learner(Base):
 
     @property
     def roles(self) -> set[str]:
-        """The set of role keys granted to this person."""
-        return {grant.role for grant in self.role_grants}
+        """The set of role keys granted to this person.
+
+        During an API call, only the roles of the token in use (``api_token_roles``, set
+        for that request by the policy; not a column).
+        """
+        granted = {grant.role for grant in self.role_grants}
+        narrowed = getattr(self, "api_token_roles", None)
+        return granted if narrowed is None else granted & narrowed
 
     def __repr__(self) -> str:
         return f"<Learner {self.external_id}>"

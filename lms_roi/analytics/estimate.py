@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from . import loader
-from .diagnostics import Placebo, mde, placebo_effect, placebo_windows, underpowered
-from .effects import RoiParams, changes_from_means, eligible_controls, estimate_effect
+from .diagnostics import Placebo, mde, underpowered
+from .effects import EffectEstimate, RoiParams, participant_effect
 from .money import annual_value, attribution_claims, module_costs
+from .outlier_pool import ChangePool
+from .pair_effects import PairInput, did, outlier_rows, treated_changes
+from .panel import KpiPanel, Windows, day_numbers, placebo_bounds, real_bounds
 
 
 @dataclass
@@ -109,8 +111,12 @@ def estimate(
     learner belongs to the version of their first completion. Each effect
     comes with its diagnostics (DESIGN §7b): the placebo test on windows before
     training, the minimum detectable effect and the ``underpowered`` verdict.
+
+    All pairs of a KPI share one read of its values and one computation of
+    every learner's change per window signature (:mod:`.panel`); each pair
+    then only touches its own completers (:mod:`.pair_effects`).
     """
-    first = inputs.first_completions()
+    first = inputs.first_completions().reset_index(drop=True)
     first["unit"] = (
         list(zip(first["module_id"], first["version"], strict=True))
         if by_version
@@ -123,52 +129,130 @@ def estimate(
     )
     if module_ids is not None:
         pairs = pairs[pairs["module_id"].isin(module_ids)]
+    pairs = pairs.reset_index(drop=True)
     claims = attribution_claims(first, inputs.module_kpis)
-    scope = first if module_ids is None else first[first["module_id"].isin(module_ids)]
-    windows, window_ids = _analysis_windows(scope, inputs.module_kpis, params)
-    # Real and placebo windows in one query: their ids never collide.
-    changes = changes_from_means(loader.window_means(windows)) if len(windows) else None
     kpis = inputs.kpis.set_index("kpi_id")
-    follow = inputs.follow_ups
-    records, benefits, changed = [], [], []
-    for unit, module_id, kpi_id in pairs[["unit", "module_id", "kpi_id"]].itertuples(index=False):
-        kpi = kpis.loc[kpi_id]
-        direction = 1 if kpi["direction"] == "higher" else -1
-        treated = first.loc[first["unit"] == unit, ["learner_id", "t"]].merge(
-            window_ids.loc[window_ids["kpi_id"] == kpi_id, ["t", "wid", "placebo_wid"]],
-            on="t",
-            how="left",
+    results = _estimate_pairs(first, pairs, inputs.follow_ups, kpis, params)
+    return _assemble(pairs, results, claims, kpis, params)
+
+
+@dataclass
+class _PairResult:
+    result: EffectEstimate
+    placebo: Placebo | None
+    learner_ids: np.ndarray  # treated learners, in ``first`` order
+    change: np.ndarray  # their changes (before any outlier is left out)
+
+
+def _estimate_pairs(first, pairs, follow_ups, kpis, params) -> list[_PairResult]:
+    """Every pair's estimate, KPI by KPI (one panel in memory at a time)."""
+    days = day_numbers(first["t"])
+    learner_ids = first["learner_id"].to_numpy(dtype=np.int64)
+    by_unit = first.groupby("unit", sort=False).indices
+    by_module = first.groupby("module_id", sort=False).indices
+    values = loader.kpi_panel_rows(pairs["kpi_id"].unique()) if len(pairs) else None
+    results: list[_PairResult | None] = [None] * len(pairs)
+    for kpi_id, group in pairs.groupby("kpi_id", sort=False):
+        mine = values["kpi_id"] == kpi_id
+        panel = KpiPanel.build(
+            values["learner_id"][mine], values["day"][mine], values["value"][mine]
         )
-        window_changes = _window_changes(treated, changes)
-        treated = treated.merge(window_changes, on=["t", "learner_id"], how="left")
-        treated = treated.merge(
-            follow[follow["module_id"] == module_id][
-                ["learner_id", "attribution_pct", "confidence_pct"]
-            ],
+        rows = panel.index(learner_ids)
+        kpi_days = np.unique(np.concatenate([days[by_unit[u]] for u in group["unit"]]))
+        real = Windows(panel, kpi_days, real_bounds(kpi_days, params))
+        placebo = Windows(panel, kpi_days, placebo_bounds(kpi_days, params))
+        pool = ChangePool(real.changes)
+        direction = 1 if kpis.loc[kpi_id, "direction"] == "higher" else -1
+        for index, unit, module_id in group[["unit", "module_id"]].itertuples():
+            treated = by_unit[unit]
+            completers = by_module[module_id]
+            completers = completers[rows[completers] >= 0]
+            completers = completers[np.argsort(days[completers], kind="stable")]
+            pair = PairInput(
+                learner_ids[treated],
+                rows[treated],
+                days[treated],
+                rows[completers],
+                days[completers],
+                direction,
+            )
+            results[index] = _estimate_pair(
+                real, placebo, pool, panel.learners, pair, module_id, follow_ups, params
+            )
+    return results
+
+
+def _estimate_pair(
+    real, placebo, pool, panel_learners, pair, module_id, follow_ups, params
+) -> _PairResult:
+    """Outlier screening, control-group isolation or the participant fallback, placebo test."""
+    change = treated_changes(real, pair)
+    flagged = outlier_rows(real, pool, pair, change, params)
+    outliers = sorted(int(i) for i in panel_learners[flagged])
+    removed = flagged if params.exclude_outliers else np.empty(0, dtype=np.int64)
+    kept = change.copy()
+    if len(removed):
+        kept[np.isin(pair.learner_ids, outliers)] = np.nan
+    result = did(real, pair, kept, removed, params)
+    if result is None:
+        follow = follow_ups[follow_ups["module_id"] == module_id]
+        treated = pd.DataFrame({"learner_id": pair.learner_ids, "change": kept}).merge(
+            follow[["learner_id", "attribution_pct", "confidence_pct"]],
             on="learner_id",
             how="left",
         )
-        completed_on = first[first["module_id"] == module_id].set_index("learner_id")["t"]
-        controls = eligible_controls(window_changes, completed_on, params)
-        result = estimate_effect(treated, controls, direction, params)
-        placebo = _placebo(treated, changes, completed_on, direction, params, result.outliers)
-        changed.append(
-            treated[["learner_id", "change"]].assign(
-                unit=[unit] * len(treated), module_id=module_id, kpi_id=kpi_id
-            )
+        result = participant_effect(treated, pair.direction)
+    result.n_outliers = len(outliers)
+    result.outliers = outliers
+    placebo_change = treated_changes(placebo, pair)
+    if len(removed):
+        placebo_change[np.isin(pair.learner_ids, outliers)] = np.nan
+    test = did(placebo, pair, placebo_change, removed, params)
+    placebo_result = None
+    if test is not None:
+        placebo_result = Placebo(
+            test.effect, test.std_error, test.ci_low, test.ci_high, test.n_treated, test.n_control
         )
-        unit_claims = claims[(claims["module_id"] == module_id) & (claims["kpi_id"] == kpi_id)]
-        per_learner = (
-            0.0
-            if result.effect is None
-            else annual_value(
+    return _PairResult(result, placebo_result, pair.learner_ids, change)
+
+
+def _assemble(pairs, results, claims, kpis, params) -> Estimates:
+    """Effects rows, per-learner benefits and treated changes, in the order of ``pairs``."""
+    sizes = np.array([len(done.learner_ids) for done in results], dtype=np.int64)
+    pair_of = np.repeat(np.arange(len(results)), sizes)
+    units = pairs["unit"].to_numpy(dtype=object)
+    treated_changes_ = pd.DataFrame(
+        {
+            "learner_id": _concat([done.learner_ids for done in results], np.int64),
+            "change": _concat([done.change for done in results], float),
+            "unit": units[pair_of],
+            "module_id": pairs["module_id"].to_numpy()[pair_of],
+            "kpi_id": pairs["kpi_id"].to_numpy()[pair_of],
+        }
+    )
+    # The learners carrying each estimate take their claims (one per module and KPI).
+    used = [done.result.learners for done in results]
+    carried = pd.DataFrame(
+        {
+            "pair": np.repeat(np.arange(len(results)), [len(u) for u in used]),
+            "learner_id": np.asarray([i for u in used for i in u], dtype=np.int64),
+        }
+    )
+    carried["module_id"] = pairs["module_id"].to_numpy()[carried["pair"].to_numpy()]
+    carried["kpi_id"] = pairs["kpi_id"].to_numpy()[carried["pair"].to_numpy()]
+    carried = carried.merge(claims, on=["learner_id", "module_id", "kpi_id"])
+    bounds = np.searchsorted(carried["pair"].to_numpy(), np.arange(len(results) + 1))
+    claim = carried["claim"].to_numpy(dtype=float)
+    records, per_learner = [], np.zeros(len(results))
+    for i, ((unit, module_id, kpi_id), done) in enumerate(
+        zip(pairs[["unit", "module_id", "kpi_id"]].itertuples(index=False), results, strict=True)
+    ):
+        kpi = kpis.loc[kpi_id]
+        result = done.result
+        if result.effect is not None:
+            per_learner[i] = annual_value(
                 result.effect, kpi["period"], params.horizon_months, kpi["value_per_unit"]
             )
-        )
-        carried = unit_claims[unit_claims["learner_id"].isin(result.learners)]
-        benefits.append(
-            carried.assign(unit=[unit] * len(carried), benefit=carried["claim"] * per_learner)
-        )
         isolated = result.isolation == "control_group"
         records.append(
             {
@@ -184,33 +268,30 @@ def estimate(
                 "ci_low": result.ci_low,
                 "ci_high": result.ci_high,
                 "n_outliers": result.n_outliers,
-                "benefit": float(carried["claim"].sum() * per_learner),
+                "benefit": float(claim[bounds[i] : bounds[i + 1]].sum() * per_learner[i]),
                 # Power only speaks of the control-group comparison (DESIGN §7b).
                 "mde": mde(result.std_error) if isolated else None,
                 "underpowered": isolated and underpowered(result.ci_low, result.ci_high),
-                **_placebo_columns(placebo),
+                **_placebo_columns(done.placebo),
             }
         )
     effects = pd.DataFrame.from_records(records, columns=EFFECT_COLUMNS)
-    learner_benefits = (
-        pd.concat(benefits, ignore_index=True)
-        if benefits
-        else pd.DataFrame(columns=["learner_id", "module_id", "kpi_id", "claim", "unit", "benefit"])
+    pair = carried["pair"].to_numpy()
+    learner_benefits = pd.DataFrame(
+        {
+            "learner_id": carried["learner_id"].to_numpy(),
+            "module_id": carried["module_id"].to_numpy(),
+            "kpi_id": carried["kpi_id"].to_numpy(),
+            "claim": claim,
+            "unit": units[pair],
+            "benefit": claim * per_learner[pair],
+        }
     )
-    treated_changes = (
-        pd.concat(changed, ignore_index=True)
-        if changed
-        else pd.DataFrame(columns=["learner_id", "change", "unit", "module_id", "kpi_id"])
-    )
-    return Estimates(effects, learner_benefits, treated_changes)
+    return Estimates(effects, learner_benefits, treated_changes_)
 
 
-def _placebo(treated, changes, completed_on, direction, params, outliers) -> Placebo | None:
-    """The placebo test of one unit on one KPI, without the real estimate's excluded outliers."""
-    placebo_changes = _window_changes(treated.assign(wid=treated["placebo_wid"]), changes)
-    if params.exclude_outliers and outliers:
-        placebo_changes = placebo_changes[~placebo_changes["learner_id"].isin(outliers)]
-    return placebo_effect(treated, placebo_changes, completed_on, direction, params)
+def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype) if parts else np.empty(0, dtype=dtype)
 
 
 def _placebo_columns(placebo: Placebo | None) -> dict:
@@ -234,76 +315,3 @@ def _placebo_columns(placebo: Placebo | None) -> dict:
         "placebo_n_control": placebo.n_control,
         "pre_trend_differs": placebo.pre_trend_differs,
     }
-
-
-def _analysis_windows(first: pd.DataFrame, module_kpis: pd.DataFrame, params: RoiParams):
-    """The real (§7) and placebo (§7b) windows of every KPI and completion day.
-
-    Returns the windows table (``wid``, ``kpi_id`` and bounds; placebo ids follow
-    the real ones) and the ids table (``kpi_id``, ``t``, ``wid``, ``placebo_wid``;
-    NaN when a window can hold no value at all).
-    """
-    columns = ["wid", "kpi_id", "pre_lo", "pre_hi", "post_lo", "post_hi"]
-    dates = first[["module_id", "t"]].merge(module_kpis[["module_id", "kpi_id"]], on="module_id")
-    dates = dates[["kpi_id", "t"]].drop_duplicates().reset_index(drop=True)
-    if dates.empty:
-        ids = dates.assign(wid=pd.Series(dtype=float), placebo_wid=pd.Series(dtype=float))
-        return pd.DataFrame(columns=columns), ids
-    periods = loader.kpi_periods(dates["kpi_id"].unique())
-    real = _windows(dates, params.windows, periods)
-    # Fewer distinct windows than dates, so numbering placebo ids from len(dates) is safe.
-    placebo = _windows(dates, lambda t: placebo_windows(t, params), periods, first_wid=len(dates))
-    ids = dates.assign(wid=real["wid"], placebo_wid=placebo["wid"])
-    windows = pd.concat([real, placebo]).dropna(subset=["wid"]).drop_duplicates("wid")
-    return windows.astype({"wid": int})[columns], ids
-
-
-def _windows(
-    dates: pd.DataFrame,
-    bounds: Callable[[pd.Series], pd.DataFrame],
-    periods: dict[int, np.ndarray],
-    *,
-    first_wid: int = 0,
-) -> pd.DataFrame:
-    """Distinct analysis windows per KPI, merged when they cover the same recorded periods.
-
-    ``dates``: ``kpi_id``, ``t``; ``bounds`` turns the days ``t`` into the
-    ``pre_lo``, ``pre_hi``, ``post_lo``, ``post_hi`` columns. Returns ``dates``
-    with the bounds and a window id ``wid`` numbered from ``first_wid`` (NaN when
-    the window can hold no value at all), aligned with ``dates``.
-    """
-    dates = pd.concat([dates, bounds(dates["t"])], axis=1)
-    signatures = []
-    for kpi_id, group in dates.groupby("kpi_id"):
-        starts = periods.get(int(kpi_id), np.array([], dtype="datetime64[ns]"))
-        idx = {
-            name: np.searchsorted(starts, group[name].to_numpy(), side="left")
-            for name in ("pre_lo", "pre_hi", "post_lo", "post_hi")
-        }
-        signatures.append(
-            pd.DataFrame(
-                {
-                    "row": group.index,
-                    "sig_kpi": kpi_id,
-                    "a": idx["pre_lo"],
-                    "b": idx["pre_hi"],
-                    "c": idx["post_lo"],
-                    "d": idx["post_hi"],
-                }
-            )
-        )
-    sig = pd.concat(signatures).set_index("row").loc[dates.index]
-    usable = ((sig["a"] < sig["b"]) | (sig["c"] < sig["d"])).to_numpy()
-    number = sig.groupby(["sig_kpi", "a", "b", "c", "d"]).ngroup().to_numpy() + first_wid
-    dates["wid"] = pd.Series(number, index=dates.index).where(usable)
-    return dates
-
-
-def _window_changes(treated: pd.DataFrame, changes: pd.DataFrame | None) -> pd.DataFrame:
-    """Every learner's change over the windows ``wid`` of the treated learners' dates."""
-    columns = ["t", "learner_id", "change"]
-    if changes is None:
-        return pd.DataFrame(columns=columns).astype({"change": float})
-    dates = treated[["t", "wid"]].dropna().drop_duplicates()
-    merged = dates.astype({"wid": int}).merge(changes, on="wid")
-    return merged[columns]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
 from sqlalchemy import Float, case, func, select
 
@@ -123,6 +126,10 @@ def levels_by_group(
     rows = pairs.merge(levels, on=keys, how="left")
     rows["gain"] = rows["post_score"] - rows["pre_score"]
     rows["applied_pct"] = rows["applied"] * 100
+    # Columns without any value come back as objects (None); averaged as objects, a
+    # hundred thousand groups take Python's pace.
+    figures = ["rating", "gain", "applied_pct", "relevance", "follow_ups_answered"]
+    rows[figures + ["follow_ups_due"]] = rows[figures + ["follow_ups_due"]].astype(float)
     by = rows.groupby("group")
     means = by[["rating", "gain", "applied_pct", "relevance"]].mean()
     answered = by["follow_ups_answered"].sum()
@@ -134,25 +141,31 @@ def levels_by_group(
     reached = expected.merge(pairs, on=["group", *keys])
     n_expected = expected.groupby("group").size()
     n_reached = reached.groupby("group").size()
-    out = []
-    for group in range(n_groups):
-
-        def mean(column: str, group: int = group):
-            value = means[column].get(group) if group in means.index else None
-            return None if value is None or pd.isna(value) else float(value)
-
-        due_n = float(due.get(group, 0) or 0)
-        expected_n = int(n_expected.get(group, 0))
-        out.append(
-            {
-                "l1_reaction": mean("rating"),
-                "l2_gain": mean("gain"),
-                "l3_applied_pct": mean("applied_pct"),
-                "satisfaction": mean("relevance"),
-                "engagement_pct": 100 * float(answered.get(group, 0)) / due_n if due_n else None,
-                "completion_rate_pct": 100 * int(n_reached.get(group, 0)) / expected_n
-                if expected_n
-                else None,
-            }
-        )
-    return out
+    groups = pd.RangeIndex(n_groups)
+    due_n = due.reindex(groups).fillna(0).astype(float)
+    answered_n = answered.reindex(groups).fillna(0).astype(float)
+    expected_n = n_expected.reindex(groups).fillna(0).astype(int)
+    reached_n = n_reached.reindex(groups).fillna(0).astype(int)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        engagement = (100 * answered_n / due_n).where(due_n != 0)
+        completion = (100 * reached_n / expected_n).where(expected_n != 0)
+    table = pd.DataFrame(
+        {
+            "l1_reaction": means["rating"].reindex(groups),
+            "l2_gain": means["gain"].reindex(groups),
+            "l3_applied_pct": means["applied_pct"].reindex(groups),
+            "satisfaction": means["relevance"].reindex(groups),
+            "engagement_pct": engagement,
+            "completion_rate_pct": completion,
+        },
+        index=groups,
+    ).astype(float)
+    # One dict per group, None where a figure is undefined (as many groups as learners).
+    columns = {name: table[name].tolist() for name in LEVEL_COLUMNS}
+    return [
+        {
+            name: None if math.isnan(value) else value
+            for name, value in zip(LEVEL_COLUMNS, row, strict=True)
+        }
+        for row in zip(*(columns[name] for name in LEVEL_COLUMNS), strict=True)
+    ]

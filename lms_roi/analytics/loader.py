@@ -1,18 +1,34 @@
 """The one place where SQL meets pandas: ``select()`` statements turned into DataFrames.
 
-Window means are computed in SQL (one ``GROUP BY window, learner`` query per
-batch of windows), so pandas receives one row per learner and window, never
-the raw KPI values.
+The ROI estimate reads each KPI's values once as a learner x period panel
+(:func:`kpi_panel_rows`, one query, rows fetched straight from the driver into
+NumPy arrays) and computes every window mean from it; :func:`window_means` (one
+``GROUP BY window, learner`` query per batch of windows) answers the same
+question for a handful of windows.
 """
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 
 import numpy as np
 import pandas as pd
 from flask import current_app
-from sqlalchemy import Date, Float, Integer, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import (
+    Date,
+    Float,
+    Integer,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 
 from lms_roi.db import session
 from lms_roi.models import (
@@ -31,6 +47,8 @@ from lms_roi.models import (
 
 # SQLite refuses compound SELECTs of more than 500 terms.
 WINDOW_BATCH = 400
+#: Rows fetched from the driver at a time by :func:`kpi_panel_rows`.
+FETCH_CHUNK = 250_000
 
 
 def frame(stmt) -> pd.DataFrame:
@@ -40,20 +58,63 @@ def frame(stmt) -> pd.DataFrame:
 
 def completions() -> pd.DataFrame:
     """Every completion with its calendar date ``t`` in the organisation's time zone."""
-    df = frame(
+    connection = session().connection()
+    if connection.dialect.name == "sqlite":
+        moment = Completion.__table__.c.completed_at  # stored as UTC text, offset dropped
+    else:
+        moment = func.cast(func.extract("epoch", Completion.completed_at), Float)
+    ids, learner, module, version, when, score = fetch_columns(
         select(
             Completion.id,
             Completion.learner_id,
             Completion.module_id,
             Completion.version,
-            Completion.completed_at,
+            moment,
             Completion.score,
         )
     )
+    df = pd.DataFrame(
+        {
+            "id": np.asarray(ids, dtype=np.int64),
+            "learner_id": np.asarray(learner, dtype=np.int64),
+            "module_id": np.asarray(module, dtype=np.int64),
+            "version": np.asarray(version, dtype=np.int64),
+            "score": pd.Series(score, dtype=float),
+        }
+    )
+    if connection.dialect.name == "sqlite":
+        moments = pd.to_datetime(pd.Series(when, dtype=object), format="ISO8601", utc=True)
+    else:
+        moments = pd.to_datetime(pd.Series(when, dtype=float), unit="s", utc=True)
     tz = current_app.config.get("LMS_ROI_TIMEZONE", "UTC")
-    moments = pd.to_datetime(df["completed_at"], utc=True)
     df["t"] = moments.dt.tz_convert(tz).dt.tz_localize(None).dt.normalize()
-    return df.drop(columns="completed_at")
+    return df
+
+
+def fetch_columns(stmt) -> list[list]:
+    """The columns of ``stmt``'s rows, fetched straight from the driver's cursor.
+
+    For the reads of hundreds of thousands of rows (completions, KPI values):
+    no ORM or type processing per row, and the cyclic garbage collector paused
+    while the row tuples are built. Returns one list per selected column.
+    """
+    connection = session().connection()
+    compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+    driver = connection.connection.driver_connection
+    # psycopg's binary protocol hands integers and floats over without text parsing.
+    cursor = driver.cursor() if connection.dialect.name == "sqlite" else driver.cursor(binary=True)
+    width = len(stmt.selected_columns)
+    columns: list[list] = [[] for _ in range(width)]
+    gc.disable()
+    try:
+        cursor.execute(str(compiled))
+        while rows := cursor.fetchmany(FETCH_CHUNK):
+            for column, values in zip(columns, zip(*rows, strict=True), strict=True):
+                column.extend(values)
+    finally:
+        gc.enable()
+        cursor.close()
+    return columns
 
 
 def modules() -> pd.DataFrame:
@@ -239,3 +300,41 @@ def _window_means_batch(windows: pd.DataFrame) -> pd.DataFrame:
 
 def _day(value) -> date:
     return pd.Timestamp(value).date()
+
+
+def kpi_panel_rows(kpi_ids) -> dict[str, np.ndarray]:
+    """Every value of the KPIs ``kpi_ids`` as NumPy columns, in one query.
+
+    Returns ``kpi_id``, ``learner_id``, ``day`` (the period start as days since
+    1970-01-01, computed by the database) and ``value``: millions of rows at
+    scale, turned into one float array per chunk of driver rows (ids and day
+    numbers are exact in a float far beyond any real id).
+    """
+    ids = [int(k) for k in kpi_ids]
+    connection = session().connection()
+    if connection.dialect.name == "sqlite":
+        day = func.cast(func.julianday(KpiValue.period_start) - 2440587.5, Integer)
+    else:
+        day = KpiValue.period_start - cast(literal_column("'1970-01-01'"), Date)
+    stmt = select(KpiValue.kpi_id, KpiValue.learner_id, day, KpiValue.value).where(
+        KpiValue.kpi_id.in_(ids)
+    )
+    compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+    driver = connection.connection.driver_connection
+    cursor = driver.cursor() if connection.dialect.name == "sqlite" else driver.cursor(binary=True)
+    parts = [np.empty((0, 4))]
+    gc.disable()  # millions of fresh row tuples would trigger collections for nothing
+    try:
+        cursor.execute(str(compiled))
+        while rows := cursor.fetchmany(FETCH_CHUNK):
+            parts.append(np.array(rows, dtype=float))
+    finally:
+        gc.enable()
+        cursor.close()
+    table = np.concatenate(parts)
+    return {
+        "kpi_id": table[:, 0].astype(np.int64),
+        "learner_id": table[:, 1].astype(np.int64),
+        "day": table[:, 2].astype(np.int64),
+        "value": table[:, 3].copy(),
+    }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
@@ -93,6 +94,8 @@ class _Context:
         self.completions = inputs.completions
         self.hourly = inputs.learners.set_index("learner_id")["hourly_cost"]
         self.extra: list[dict] = []  # per-row additions to the levels (same order as rows)
+        self._by_unit: dict | None = None
+        self._linked = set(inputs.module_kpis["module_id"])
         self.pooled: list[list[dict]] = []  # by method: pooled effects for the pages
 
     def _sorted(self, rows: list[dict], membership: pd.DataFrame):
@@ -115,19 +118,26 @@ class _Context:
     # -- by module and version ----------------------------------------------------------
     def by_module(self):
         rows = []
-        by_module = dict(tuple(self.completions.groupby("module_id")))
-        empty = self.completions.iloc[0:0]
-        for module_id, module in self.modules.iterrows():
-            done = by_module.get(module_id, empty)
-            effects = self.effects[self.effects["unit"] == module_id]
-            cost = float(self.costs.loc[module_id, "cost"])
+        done = self.completions.groupby("module_id")["learner_id"].agg(["size", "nunique"])
+        lines = _cost_lines_by_module(self.costs)
+        for module_id, module in zip(
+            self.modules.index, self.modules[["slug", "method"]].to_dict("records"), strict=True
+        ):
+            cost = float(self.costs.at[module_id, "cost"])
+            n_done, n_learners = (
+                (int(done.at[module_id, "size"]), int(done.at[module_id, "nunique"]))
+                if module_id in done.index
+                else (0, 0)
+            )
             rows.append(
                 self._unit_row(
                     {"module": module["slug"], "method": module["method"]},
-                    done,
-                    effects,
+                    n_done,
+                    self._unit_effects.get(module_id, []),
                     cost,
-                    cost_lines(self.costs.loc[[module_id]]),
+                    lines[module_id],
+                    n_learners=n_learners,
+                    module_id=module_id,
                 )
             )
         position = {m: i for i, m in enumerate(self.modules.index)}
@@ -154,17 +164,17 @@ class _Context:
                 "program_items": float((costs["program_share"] - costs["tutoring"]) * share),
                 "tutoring_time": float(costs["tutoring"] * share),
             }
-            effects = self.effects[self.effects["unit"] == (module_id, version)]
             starters = first[(first["module_id"] == module_id) & (first["version"] == version)]
             position[(module_id, version)] = len(rows)
             rows.append(
                 self._unit_row(
                     {"module": module["slug"], "version": int(version), "method": module["method"]},
-                    done,
-                    effects,
+                    len(done),
+                    self._unit_effects.get((module_id, version), []),
                     cost,
                     breakdown,
                     n_learners=len(starters),
+                    module_id=module_id,
                 )
             )
         keys = pd.Series(
@@ -176,25 +186,34 @@ class _Context:
     def _unit_row(
         self,
         head: dict,
-        done: pd.DataFrame,
-        effects: pd.DataFrame,
+        n_completions: int,
+        effects: list[dict],
         cost: float,
         breakdown: dict[str, float],
-        n_learners: int | None = None,
+        *,
+        n_learners: int,
+        module_id: int,
     ) -> dict:
-        benefit = float(effects["benefit"].sum())
-        n_learners = done["learner_id"].nunique() if n_learners is None else n_learners
-        self.extra.append({"n_outliers": int(effects["n_outliers"].max()) if len(effects) else 0})
-        module_id = self.modules.index[self.modules["slug"] == head["module"]][0]
-        linked = bool((self.inputs.module_kpis["module_id"] == module_id).any())
+        """A module (or version) row; ``effects``: its rows of the effects table, as dicts."""
+        benefit = float(sum(e["benefit"] for e in effects)) if effects else 0.0
+        self.extra.append({"n_outliers": max((int(e["n_outliers"]) for e in effects), default=0)})
         return {
             **head,
-            "n_completions": len(done),
+            "n_completions": n_completions,
             **_money(cost, benefit),
-            "flags": _flags(n_learners, effects, self.params, linked, diagnostics=True),
-            "kpis": [_kpi_entry(e) for e in effects.itertuples(index=False)],
+            "flags": _unit_flags(n_learners, effects, self.params, module_id in self._linked),
+            "kpis": [_kpi_entry(e) for e in effects],
             "cost_breakdown": breakdown,
         }
+
+    @property
+    def _unit_effects(self) -> dict:
+        """The effects table's rows grouped by unit (module id, or (module id, version))."""
+        if self._by_unit is None:
+            self._by_unit = {}
+            for record in self.effects.to_dict("records"):
+                self._by_unit.setdefault(record["unit"], []).append(record)
+        return self._by_unit
 
     # -- by learner and team ------------------------------------------------------------
     def learner_frame(self) -> pd.DataFrame:
@@ -211,30 +230,33 @@ class _Context:
         out = pd.DataFrame({"cost": c.groupby("learner_id")["cost"].sum()})
         benefit = self.learner_benefits.groupby("learner_id")["benefit"].sum()
         out["benefit"] = benefit.reindex(out.index, fill_value=0.0).astype(float)
-        out["modules"] = (
-            c.assign(slug=c["module_id"].map(self.modules["slug"]))
-            .groupby("learner_id")["slug"]
-            .agg(lambda s: sorted(set(s)))
-        )
+        out["modules"] = _sorted_slugs(c["learner_id"], c["module_id"].map(self.modules["slug"]))
         out["external_id"] = learners["external_id"].reindex(out.index)
         out["team_id"] = learners["team_id"].reindex(out.index)
         return out
 
     def by_learner(self):
         people = self.learner_frame().sort_values("external_id")
-        rows = []
-        for r in people.itertuples():
-            money = _money(float(r.cost), float(r.benefit))
-            rows.append(
-                {
-                    "learner": r.external_id,
-                    "cost": money["cost"],
-                    "benefit": money["benefit"],
-                    "net_benefit": money["net_benefit"],
-                    "roi_pct": money["roi_pct"],
-                    "modules": r.modules,
-                }
+        money = _money_columns(people["cost"].to_numpy(float), people["benefit"].to_numpy(float))
+        rows = [
+            {
+                "learner": learner,
+                "cost": cost,
+                "benefit": benefit,
+                "net_benefit": net,
+                "roi_pct": roi,
+                "modules": modules,
+            }
+            for learner, cost, benefit, net, roi, modules in zip(
+                people["external_id"].tolist(),
+                money["cost"],
+                money["benefit"],
+                money["net_benefit"],
+                money["roi_pct"],
+                people["modules"].tolist(),
+                strict=True,
             )
+        ]
         position = pd.Series(range(len(people)), index=people.index)
         return rows, self._membership(self.completions["learner_id"].map(position))
 
@@ -325,6 +347,45 @@ class _Context:
         return self._sorted(rows, membership)
 
 
+def _sorted_slugs(learner_ids: pd.Series, slugs: pd.Series) -> pd.Series:
+    """Per learner id, the sorted distinct slugs of the modules they completed."""
+    pairs = (
+        pd.DataFrame({"learner_id": learner_ids.to_numpy(), "slug": slugs.to_numpy(dtype=object)})
+        .drop_duplicates()
+        .sort_values(["learner_id", "slug"])
+    )
+    learners, starts = np.unique(pairs["learner_id"].to_numpy(), return_index=True)
+    groups = np.split(pairs["slug"].to_numpy(dtype=object), starts[1:]) if len(pairs) else []
+    return pd.Series([g.tolist() for g in groups], index=learners, dtype=object)
+
+
+def _money_columns(cost: np.ndarray, benefit: np.ndarray) -> dict[str, list]:
+    """:func:`_money` of many rows at once: the same figures, as lists of floats or None."""
+    net = benefit - cost
+    positive_cost = (cost > 0).tolist()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        roi = net / cost * 100
+    return {
+        "cost": cost.tolist(),
+        "benefit": benefit.tolist(),
+        "net_benefit": net.tolist(),
+        "roi_pct": [r if ok else None for r, ok in zip(roi.tolist(), positive_cost, strict=True)],
+    }
+
+
+def _cost_lines_by_module(costs: pd.DataFrame) -> dict:
+    """:func:`cost_lines` of each module on its own (keyed by module id)."""
+    lines = pd.DataFrame(
+        {
+            "cost_items": costs["fixed"] + costs["per_learner"],
+            "participant_time": costs["participant_time"],
+            "program_items": costs["program_share"] - costs["tutoring"],
+            "tutoring_time": costs["tutoring"],
+        }
+    ).astype(float)
+    return {m: {k: float(v) for k, v in row.items()} for m, row in lines.to_dict("index").items()}
+
+
 def _program_tutoring(tutoring: pd.DataFrame) -> pd.Series:
     """Tutors' time per program id (empty without any session in a program)."""
     if not len(tutoring):
@@ -377,22 +438,45 @@ def _number(value) -> float | None:
     return float(value)
 
 
-def _kpi_entry(effect) -> dict:
+def _kpi_entry(effect: dict) -> dict:
     """One KPI of a module (or version) row: the effect, its money, placebo and power."""
     return {
-        "kpi": effect.kpi,
-        "isolation": effect.isolation,
-        "n_treated": int(effect.n_treated),
-        "n_control": int(effect.n_control),
-        "effect": _number(effect.effect),
-        "std_error": _number(effect.std_error),
-        "ci_low": _number(effect.ci_low),
-        "ci_high": _number(effect.ci_high),
-        "benefit": float(effect.benefit),
-        "placebo_effect": _number(effect.placebo_effect),
-        "placebo_ci_low": _number(effect.placebo_ci_low),
-        "placebo_ci_high": _number(effect.placebo_ci_high),
-        "pre_trend_differs": bool(effect.pre_trend_differs),
-        "mde": _number(effect.mde),
-        "underpowered": bool(effect.underpowered),
+        "kpi": effect["kpi"],
+        "isolation": effect["isolation"],
+        "n_treated": int(effect["n_treated"]),
+        "n_control": int(effect["n_control"]),
+        "effect": _number(effect["effect"]),
+        "std_error": _number(effect["std_error"]),
+        "ci_low": _number(effect["ci_low"]),
+        "ci_high": _number(effect["ci_high"]),
+        "benefit": float(effect["benefit"]),
+        "placebo_effect": _number(effect["placebo_effect"]),
+        "placebo_ci_low": _number(effect["placebo_ci_low"]),
+        "placebo_ci_high": _number(effect["placebo_ci_high"]),
+        "pre_trend_differs": bool(effect["pre_trend_differs"]),
+        "mde": _number(effect["mde"]),
+        "underpowered": bool(effect["underpowered"]),
     }
+
+
+def _unit_flags(n_learners: int, effects: list[dict], params: RoiParams, linked: bool) -> list:
+    """:func:`_flags` with ``diagnostics`` of a module or version row, from its effects rows
+    as dicts (hundreds of rows: no DataFrame per row)."""
+    flags = []
+    if n_learners < params.min_group or any(e["n_treated"] < params.min_group for e in effects):
+        flags.append("insufficient_data")
+    if not linked:
+        flags.append("no_kpi_linked")
+    if any(e["isolation"] == "participant_estimate" for e in effects):
+        flags.append("participant_estimate_used")
+    if any(e["isolation"] == "none" for e in effects):
+        flags.append("effect_not_isolated")
+    if any(e["n_outliers"] > 0 for e in effects):
+        flags.append("outliers_present")
+        if params.exclude_outliers:
+            flags.append("outliers_excluded")
+    if any(bool(e["pre_trend_differs"]) for e in effects):
+        flags.append("pre_trend_differs")
+    if any(bool(e["underpowered"]) for e in effects):
+        flags.append("underpowered")
+    return flags

@@ -27,7 +27,7 @@ from lms_roi.models import Badge, BadgeAward, Learner, Notification
 from lms_roi.services.audit import record_audit
 from lms_roi.services.authoring_checks import AuthoringInvalid, check_slug
 
-from . import badge_images, criteria, history, ledger, periods
+from . import badge_awards, badge_images, criteria, history, ledger, periods
 
 NAME_MAX = 200
 DESCRIPTION_MAX = 2000
@@ -87,27 +87,24 @@ def evaluate_history(
     due = []
     for batch in chunked(sorted(set(learner_ids))):
         held = _held(batch, badges)
-        met: dict[str, dict[int, datetime]] = {}
+        read: dict = {}  # history read once for criteria differing only by their min
         for badge in badges:
             if all((learner_id, badge.id) in held for learner_id in batch):
                 continue
-            key = repr(sorted(badge.criteria.items()))
-            if key not in met:
-                met[key] = history.first_met(badge.criteria, batch, goals[badge.id], until)
+            met = history.first_met(badge.criteria, batch, goals[badge.id], until, read=read)
             due.extend(
                 (moment, badge.id, learner_id)
-                for learner_id, moment in met[key].items()
+                for learner_id, moment in met.items()
                 if (learner_id, badge.id) not in held
             )
     by_id = {b.id: b for b in badges}
-    awarded = []
-    for moment, badge_id, learner_id in sorted(due):
-        badge = by_id[badge_id]
-        evidence = _evidence(badge, goals[badge_id])
-        award = award_badge(learner_id, badge, moment, evidence=evidence, replayed=replayed)
-        if award is not None:
-            awarded.append(award)
-    return awarded
+    return badge_awards.award_all(
+        [
+            (moment, by_id[badge_id], learner_id, _evidence(by_id[badge_id], goals[badge_id]))
+            for moment, badge_id, learner_id in sorted(due)
+        ],
+        replayed=replayed,
+    )
 
 
 def _active(slow: bool, badge_ids) -> list[Badge]:

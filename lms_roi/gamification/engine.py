@@ -10,7 +10,7 @@ changes nothing. In the same transaction the learner's all-time, week and month
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
 from flask import current_app
@@ -32,7 +32,7 @@ from lms_roi.models import (
 )
 
 from . import ledger, periods, planner, streaks
-from .history import completion_actions
+from .history import completion_actions, learner_zones
 from .settings import Rules, rules
 from .xp_rules import (
     attempt_key,
@@ -143,15 +143,45 @@ def on_completion(completion: Completion, *, live: bool) -> XpEvent | None:
     return event
 
 
-def on_completions(rows: Iterable[Sequence]) -> int:
+def on_completions(
+    rows: Iterable[Sequence], completed_before: Collection[tuple[int, int]] | None = None
+) -> int:
     """XP of a batch of completions (imports): rows of (completion_id, learner_id,
     module_id, completed_at), already flushed; the id may be None (keys use the natural
-    key learner, module, moment). Bulk SQL; returns how many ledger rows were written."""
+    key learner, module, moment). ``completed_before``: the (learner, module) pairs
+    completed outside the batch, when the caller read them (else they are read here).
+    Bulk SQL; returns how many ledger rows were written."""
     rows = list(rows)
     if not rows:
         return 0
     rule = rules()
-    actions = completion_actions(rows, rule)
+    actions = completion_actions(rows, rule, completed_before)
+    written = _write_plan(actions, rule)
+    # Imported history earns its badges when it met their criteria, not at the end
+    # of the batch.
+    latest = max(action.occurred_at for action in actions)
+    _evaluate_badges({action.learner_id for action in actions}, max(latest, utcnow()), history=True)
+    return written
+
+
+def award_many(awards: Sequence[tuple[int, int, str, str, datetime]]) -> int:
+    """Several awards at once — ``(learner_id, points, reason, key, occurred_at)`` in event
+    order, none of them a learning action (badge XP read from history) — with the ledger
+    rows, totals and level notifications :func:`award` called for each in turn gives.
+    Bulk SQL; returns how many ledger rows were written."""
+    if not awards:
+        return 0
+    zones = learner_zones({learner_id for learner_id, *_rest in awards})
+    actions = [
+        planner.Action(lid, points, reason, key, at, at.astimezone(zones[lid]).date())
+        for lid, points, reason, key, at in awards
+    ]
+    return _write_plan(actions, rules())
+
+
+def _write_plan(actions: list[planner.Action], rule: Rules) -> int:
+    """Plan ``actions`` (event order) against the learners' ledger and write the rows,
+    totals, streaks (of learners with a learning action) and level notifications."""
     learner_ids = {action.learner_id for action in actions}
     states = ledger.read_states(learner_ids)
     used = ledger.used_keys(states, (action.key for action in actions))
@@ -159,7 +189,9 @@ def on_completions(rows: Iterable[Sequence]) -> int:
     written = ledger.insert_rows(plan.rows)
     ledger.apply_totals(written)
     # The states now hold every active day, the batch's included.
-    streaks.write({lid: streaks.from_days(states[lid].active_days) for lid in learner_ids})
+    learning = {action.learner_id for action in actions if action.learning}
+    if learning:
+        streaks.write({lid: streaks.from_days(states[lid].active_days) for lid in learning})
     ledger.insert_level_ups(plan.level_ups)
     if signals.xp_awarded.receivers or signals.level_up.receivers:
         for row in written:
@@ -174,10 +206,6 @@ def on_completions(rows: Iterable[Sequence]) -> int:
                 )
         for level_up in plan.level_ups:
             _send(signals.level_up, level_up.learner_id, level=level_up.level)
-    # Imported history earns its badges when it met their criteria, not at the end
-    # of the batch.
-    latest = max(action.occurred_at for action in actions)
-    _evaluate_badges(learner_ids, max(latest, utcnow()), history=True)
     return len(written)
 
 

@@ -7,11 +7,11 @@ history the other way: when each learner first met a badge criterion.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from lms_roi.db import IN_CHUNK, chunked, session
 from lms_roi.models import (
@@ -64,12 +64,18 @@ def in_order(actions: list[Action]) -> list[Action]:
     return sorted(actions, key=lambda action: (action.occurred_at, action.key))
 
 
-def completion_actions(rows: Sequence[Sequence], rule: Rules) -> list[Action]:
+def completion_actions(
+    rows: Sequence[Sequence],
+    rule: Rules,
+    completed_before: Collection[tuple[int, int]] | None = None,
+) -> list[Action]:
     """Actions of a batch of flushed completions: (id, learner, module, moment) rows.
 
     A completion earns the module's XP when it is the learner's earliest completion of
     the module in the batch and the learner has no other completion of it (that one
-    was the first); the others are repeats. One grouped count per chunk of learners.
+    was the first); the others are repeats. ``completed_before``: the (learner, module)
+    pairs with a completion outside the batch, when the caller knows them; else one
+    grouped count per chunk of learners.
     """
     db = session()
     learner_ids = {row[1] for row in rows}
@@ -83,18 +89,20 @@ def completion_actions(rows: Sequence[Sequence], rule: Rules) -> list[Action]:
     in_batch: dict[tuple[int, int], list] = {}
     for _id, learner_id, module_id, moment in rows:
         in_batch.setdefault((learner_id, module_id), []).append(moment)
-    stored: dict[tuple[int, int], int] = {}
-    for part in chunked(sorted(learner_ids), IN_CHUNK):
-        found = db.execute(
-            select(Completion.learner_id, Completion.module_id, func.count(Completion.id))
-            .where(Completion.learner_id.in_(part), Completion.module_id.in_(module_ids))
-            .group_by(Completion.learner_id, Completion.module_id)
-        )
-        stored.update({(learner_id, module_id): n for learner_id, module_id, n in found})
+    if completed_before is None:
+        stored: dict[tuple[int, int], int] = {}
+        for part in chunked(sorted(learner_ids), IN_CHUNK):
+            found = db.execute(
+                select(Completion.learner_id, Completion.module_id, func.count(Completion.id))
+                .where(Completion.learner_id.in_(part), Completion.module_id.in_(module_ids))
+                .group_by(Completion.learner_id, Completion.module_id)
+            )
+            stored.update({(learner_id, module_id): n for learner_id, module_id, n in found})
+        completed_before = {
+            pair for pair, moments in in_batch.items() if stored.get(pair, 0) > len(moments)
+        }
     first_of_pair = {
-        pair: min(moments)
-        for pair, moments in in_batch.items()
-        if stored.get(pair, 0) <= len(moments)
+        pair: min(moments) for pair, moments in in_batch.items() if pair not in completed_before
     }
     actions = []
     for _id, learner_id, module_id, moment in rows:
@@ -106,18 +114,28 @@ def completion_actions(rows: Sequence[Sequence], rule: Rules) -> list[Action]:
     return in_order(actions)
 
 
-def history_actions(rule: Rules, kept: Iterable[dict] = (), flagged: set[str] = frozenset()):
+def history_actions(
+    rule: Rules,
+    kept: Iterable[dict] = (),
+    flagged: set[str] = frozenset(),
+    learner_ids: Collection[int] | None = None,
+):
     """Every learning action on record, in event order, for the rebuild.
 
     Completions, submitted attempts, the last answer of each review item and tutoring
     sessions, plus ``kept`` ledger rows (earlier review answers, badge and challenge
     XP: their sources keep no history) replayed with the points they asked. Keys in
     ``flagged`` stay flagged: the live guard refused them and a rebuild does not undo
-    that.
+    that. ``learner_ids``: only those learners' actions (a replay of a few learners, e.g.
+    after an xAPI statement is voided); the rules are per learner, so their rows are the
+    ones the whole rebuild gives them.
     """
     db = session()
-    zones = learner_zones()
+    zones = learner_zones(learner_ids)
     actions: dict[str, Action] = {}
+
+    def only(column, stmt):
+        return stmt if learner_ids is None else stmt.where(column.in_(sorted(learner_ids)))
 
     def add(learner_id, points, reason, key, moment, details):
         day = moment.astimezone(zones[learner_id]).date()
@@ -126,9 +144,12 @@ def history_actions(rule: Rules, kept: Iterable[dict] = (), flagged: set[str] = 
     durations = dict(db.execute(select(Module.id, Module.duration_minutes)).all())
     completed: set[tuple[int, int]] = set()
     for _id, learner_id, module_id, moment in db.execute(
-        select(
-            Completion.id, Completion.learner_id, Completion.module_id, Completion.completed_at
-        ).order_by(Completion.completed_at, Completion.id)
+        only(
+            Completion.learner_id,
+            select(
+                Completion.id, Completion.learner_id, Completion.module_id, Completion.completed_at
+            ).order_by(Completion.completed_at, Completion.id),
+        )
     ):
         first = (learner_id, module_id) not in completed
         completed.add((learner_id, module_id))
@@ -137,17 +158,20 @@ def history_actions(rule: Rules, kept: Iterable[dict] = (), flagged: set[str] = 
         add(learner_id, points, reason, key, moment, {})
     passed: set[tuple[int, int]] = set()
     for attempt_id, learner_id, quiz_id, number, score, ok, moment in db.execute(
-        select(
-            Attempt.id,
+        only(
             Attempt.learner_id,
-            Attempt.quiz_id,
-            Attempt.attempt_no,
-            Attempt.score_pct,
-            Attempt.passed,
-            Attempt.submitted_at,
+            select(
+                Attempt.id,
+                Attempt.learner_id,
+                Attempt.quiz_id,
+                Attempt.attempt_no,
+                Attempt.score_pct,
+                Attempt.passed,
+                Attempt.submitted_at,
+            )
+            .where(Attempt.submitted_at.is_not(None))
+            .order_by(Attempt.submitted_at, Attempt.id),
         )
-        .where(Attempt.submitted_at.is_not(None))
-        .order_by(Attempt.submitted_at, Attempt.id)
     ):
         first_pass = bool(ok) and (learner_id, quiz_id) not in passed
         if ok:
@@ -156,24 +180,33 @@ def history_actions(rule: Rules, kept: Iterable[dict] = (), flagged: set[str] = 
         details = {"quiz_id": quiz_id, "attempt_no": number}
         add(learner_id, points, reason, attempt_key(attempt_id), moment, details)
     for item_id, learner_id, question_id, moment in db.execute(
-        select(
-            ReviewItem.id,
+        only(
             ReviewItem.learner_id,
-            ReviewItem.question_id,
-            ReviewItem.last_reviewed_at,
-        ).where(ReviewItem.last_reviewed_at.is_not(None))
+            select(
+                ReviewItem.id,
+                ReviewItem.learner_id,
+                ReviewItem.question_id,
+                ReviewItem.last_reviewed_at,
+            ).where(ReviewItem.last_reviewed_at.is_not(None)),
+        )
     ):
         details = {"question_id": question_id}
         add(learner_id, 0, "review", review_key(item_id, moment), moment, details)
-    for session_id, held_on, tutor_id, mentee_id in db.execute(
-        select(
-            TutoringSession.id,
-            TutoringSession.held_on,
-            TutoringPair.tutor_id,
-            TutoringPair.mentee_id,
-        ).join(TutoringPair, TutoringPair.id == TutoringSession.pair_id)
-    ):
+    sessions = select(
+        TutoringSession.id,
+        TutoringSession.held_on,
+        TutoringPair.tutor_id,
+        TutoringPair.mentee_id,
+    ).join(TutoringPair, TutoringPair.id == TutoringSession.pair_id)
+    if learner_ids is not None:
+        ids = sorted(learner_ids)
+        sessions = sessions.where(
+            or_(TutoringPair.tutor_id.in_(ids), TutoringPair.mentee_id.in_(ids))
+        )
+    for session_id, held_on, tutor_id, mentee_id in db.execute(sessions):
         for learner_id, role in ((tutor_id, "tutor"), (mentee_id, "mentee")):
+            if learner_id not in zones:
+                continue  # not one of ``learner_ids``
             moment = session_moment(held_on, zones[learner_id].key)
             details = {"session_id": session_id, "role": role}
             key = tutoring_key(session_id, learner_id)
@@ -198,49 +231,65 @@ def history_actions(rule: Rules, kept: Iterable[dict] = (), flagged: set[str] = 
 
 
 def first_met(
-    criterion: dict, learner_ids: list[int], goal: int, until: datetime
+    criterion: dict,
+    learner_ids: list[int],
+    goal: int,
+    until: datetime,
+    *,
+    read: dict | None = None,
 ) -> dict[int, datetime]:
     """When each of ``learner_ids`` first met ``criterion`` (its count reached ``goal``)
     by ``until``: the moment of the event that did it (learners who have not are absent).
 
     The counts are those of :func:`.criteria.counts` (guarded actions left out), read in
     time order, so a badge awarded from history is issued, and its XP counted, when it
-    was earned; the same history always gives the same moments.
+    was earned; the same history always gives the same moments. ``read``: a dict the
+    caller keeps across calls for the same learners and ``until``, so criteria that
+    differ only by their ``min`` ("1 module", "5 modules") read the history once.
     """
     kind = criterion.get("kind")
     if not learner_ids or kind not in _FIRST_MET:
         return {}
-    return _FIRST_MET[kind](criterion, learner_ids, goal, until)
-
-
-def _nth(stmt, goal: int) -> dict[int, datetime]:
-    """Per learner, the ``goal``-th smallest moment of ``stmt``'s (learner, moment) rows."""
-    moments: dict[int, list[datetime]] = {}
-    for learner_id, moment in session().execute(stmt):
-        moments.setdefault(learner_id, []).append(moment)
+    read = {} if read is None else read
+    if kind not in _MOMENTS:
+        key = repr((sorted(criterion.items()), goal))
+        if key not in read:
+            read[key] = _FIRST_MET[kind](criterion, learner_ids, goal, until)
+        return read[key]
+    key = repr(sorted((name, value) for name, value in criterion.items() if name != "min"))
+    if key not in read:
+        read[key] = _moments(_MOMENTS[kind](criterion, learner_ids, until))
     return {
-        learner_id: sorted(found)[goal - 1]
-        for learner_id, found in moments.items()
-        if len(found) >= goal
+        learner_id: found[goal - 1] for learner_id, found in read[key].items() if len(found) >= goal
     }
 
 
-def _modules_met(criterion, ids, goal, until):
+def _moments(stmt) -> dict[int, list[datetime]]:
+    """Per learner, the moments of ``stmt``'s (learner, moment) rows, in order."""
+    moments: dict[int, list[datetime]] = {}
+    for learner_id, moment in session().execute(stmt):
+        moments.setdefault(learner_id, []).append(moment)
+    for found in moments.values():
+        found.sort()
+    return moments
+
+
+def _modules_moments(criterion, ids, until):
     first = func.min(Completion.completed_at)  # of each module: repeats count once
     stmt = criteria.completions_select(criterion, ids, until, Completion.learner_id, first)
-    return _nth(stmt.group_by(Completion.learner_id, Completion.module_id), goal)
+    return stmt.group_by(Completion.learner_id, Completion.module_id)
 
 
-def _perfect_met(criterion, ids, goal, until):
+def _perfect_moments(criterion, ids, until):
     first = func.min(Attempt.submitted_at)
     stmt = criteria.perfect_select(ids, until, Attempt.learner_id, first)
-    return _nth(stmt.group_by(Attempt.learner_id, Attempt.quiz_id), goal)
+    return stmt.group_by(Attempt.learner_id, Attempt.quiz_id)
 
 
-def _challenge_met(criterion, ids, goal, until):
+def _challenge_moments(criterion, ids, until):
     first = func.min(ChallengeProgress.completed_at)
     stmt = criteria.challenges_select(criterion, ids, until, Learner.id, first)
-    return _nth(stmt.group_by(Learner.id, ChallengeProgress.challenge_id), goal)
+    return stmt.group_by(Learner.id, ChallengeProgress.challenge_id)
 
 
 def _streak_met(criterion, ids, goal, until):
@@ -322,13 +371,17 @@ def _objective_met(criterion, ids, goal, until):
     return met
 
 
+#: Kinds met at the ``goal``-th moment of a (learner, moment) select, by kind.
+_MOMENTS = {
+    "modules_completed": _modules_moments,
+    "method_completed": _modules_moments,
+    "program_completed": _modules_moments,
+    "perfect_quizzes": _perfect_moments,
+    "challenge_won": _challenge_moments,
+}
 _FIRST_MET = {
-    "modules_completed": _modules_met,
-    "method_completed": _modules_met,
-    "program_completed": _modules_met,
-    "perfect_quizzes": _perfect_met,
+    **_MOMENTS,
     "streak": _streak_met,
     "tutor_sessions": _tutor_sessions_met,
     "kpi_objective_met": _objective_met,
-    "challenge_won": _challenge_met,
 }

@@ -279,8 +279,53 @@ def totals_delta(rows: Iterable[dict]) -> dict[tuple[int, str, str], list]:
 
 
 def apply_totals(rows: list[dict]) -> None:
-    """Add ``rows``' points to their totals: grouped UPDATEs, INSERTs for new buckets."""
+    """Add ``rows``' points to their totals: one upsert per bucket, in bucket order."""
     delta = totals_delta(rows)
+    if not delta:
+        return
+    db = session()
+    stmt = board_index.upsert_insert(TOTALS, db.get_bind().dialect.name)
+    if stmt is None:
+        _apply_totals_in_two_steps(delta)
+        return
+    new = stmt.excluded
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[TOTALS.c.learner_id, TOTALS.c.period_kind, TOTALS.c.period_key],
+        set_={
+            "xp": TOTALS.c.xp + new.xp,
+            # As a bump: a later moment that raised the total is when it was reached.
+            "reached_at": case(
+                (and_(new.xp > 0, TOTALS.c.reached_at < new.reached_at), new.reached_at),
+                else_=TOTALS.c.reached_at,
+            ),
+        },
+    ).returning(
+        TOTALS.c.learner_id, TOTALS.c.period_kind, TOTALS.c.period_key, TOTALS.c.xp, TOTALS.c.listed
+    )
+    listed = board_index.listed_of(group[0] for group in delta)
+    params = [
+        dict(
+            learner_id=group[0],
+            period_kind=group[1],
+            period_key=group[2],
+            xp=points,
+            reached_at=latest or first,
+            listed=listed.get(group[0], False),
+        )
+        # In bucket order: concurrent batches lock the rows in one order.
+        for group, (points, latest, first) in sorted(delta.items())
+    ]
+    before: dict[tuple[int, str, str], tuple[int, bool]] = {}
+    for part in chunked(params, INSERT_CHUNK):
+        for learner_id, kind, key, xp, is_listed in db.execute(stmt, part):
+            group = (learner_id, kind, key)
+            # A row this statement created reads as one at 0 XP before: no count moves.
+            before[group] = (xp - delta[group][0], bool(is_listed))
+    board_index.note_before(before)
+
+
+def _apply_totals_in_two_steps(delta: dict[tuple[int, str, str], list]) -> None:
+    """:func:`apply_totals` without an upsert: grouped UPDATEs, INSERTs for new buckets."""
     db = session()
     existing: dict[tuple[int, str, str], int] = {}
     before: dict[tuple[int, str, str], tuple[int, bool]] = {}

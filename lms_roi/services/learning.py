@@ -195,7 +195,9 @@ def record_completions(rows: Sequence[dict], source: str = "import") -> BatchCou
         done = [(r["learner_id"], r["module_id"], r["completed_at"]) for r in inserts]
         _after_completions(done)
         _mark_progress_completed(done)
-        xp.on_completions([(None, *row) for row in done])
+        # The pairs completed before this batch are in hand: no second read of them.
+        before = {(learner_id, module_id) for learner_id, module_id, _at in existing}
+        xp.on_completions([(None, *row) for row in done], completed_before=before)
         _send_batch_signals(done)
     return counts
 

@@ -86,3 +86,23 @@ def create_objective(draft: ObjectiveDraft, *, today: date, actor: Learner | Non
         details={"program": draft.program.slug},
     )
     return objective
+
+
+def objective_status(objective: Objective, today: date) -> analysis.ObjectiveStatus:
+    """Where an objective's cohort stands on its KPI: baseline, target, progress, forecast.
+
+    The baseline is the one saved with the objective, else the cohort's mean over the
+    days before the program (or the objective) started, as on the program page.
+    """
+    db = session()
+    program = db.get(Program, objective.program_id)
+    kpi = db.get(Kpi, objective.kpi_id)
+    learners = analysis.cohort_learners(program.id, objective.cohort_team_id)
+    start = program.starts_on or objective.created_at.date()
+    base = objective.baseline
+    if base is None:
+        base = analysis.baseline(learners, kpi.id, start)
+    target = analysis.target_value(
+        base, objective.target_kind, objective.target_value, kpi.direction
+    )
+    return analysis.status(learners, kpi, base, target, start, objective.deadline, today)

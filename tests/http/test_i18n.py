@@ -159,6 +159,7 @@ def _header_links(page: str) -> list[str]:
                 "/roi/badges/manage/",
                 "/roi/data/",
                 "/roi/data/kpis",
+                "/roi/xapi-activities/",
             ],
         ),  # fmt: skip
         (
@@ -172,6 +173,7 @@ def _header_links(page: str) -> list[str]:
                 "/roi/badges/manage/",
                 "/roi/data/",
                 "/roi/data/kpis",
+                "/roi/xapi-activities/",
                 "/roi/hr/",
                 "/roi/admin/people",
             ],

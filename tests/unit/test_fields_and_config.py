@@ -86,6 +86,24 @@ def test_environment_variables_map_to_config():
     }
 
 
+def test_xapi_lists_and_flags_come_from_the_environment():
+    config = from_environment(
+        {
+            "LMS_ROI_XAPI_HOME_PAGES": "https://moodle.example.com, https://lms.example.org",
+            "LMS_ROI_XAPI_ACTIVITY_PATTERNS": "https://{host}/courses/{slug}",
+            "LMS_ROI_XAPI_CREATE_LEARNERS": "yes",
+        }
+    )
+    assert config == {
+        "LMS_ROI_XAPI_HOME_PAGES": ("https://moodle.example.com", "https://lms.example.org"),
+        "LMS_ROI_XAPI_ACTIVITY_PATTERNS": ("https://{host}/courses/{slug}",),
+        "LMS_ROI_XAPI_CREATE_LEARNERS": True,
+    }
+    assert from_environment({"LMS_ROI_XAPI_CREATE_LEARNERS": "0"}) == {
+        "LMS_ROI_XAPI_CREATE_LEARNERS": False
+    }
+
+
 def test_standalone_defaults(tmp_path, monkeypatch):
     from lms_roi import create_app
 

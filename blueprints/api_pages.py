@@ -1,0 +1,134 @@
+"""Cursor pagination of API lists: a stable order on a unique column, ``limit`` at most 500.
+
+A list endpoint takes ``?limit=&cursor=`` (its query schema derives from
+:class:`PageQueryIn`), runs :func:`paginate` on a ``select()`` and answers
+``{"items": [...], "next": url|null, "next_cursor": str|null}`` described by
+:func:`page_schema`. The cursor is opaque to callers: it encodes the last key seen, so
+a row added or removed meanwhile never shifts a page (unlike an offset).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+
+from flask import request, url_for
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, fields, validate
+
+from lms_roi.db import session
+from lms_roi.schemas import LocalizedSchema
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 500
+
+
+class PageQueryIn(LocalizedSchema):
+    """``limit`` (1 to 500, default 100) and ``cursor`` (the ``next_cursor`` of the last page)."""
+
+    limit = fields.Integer(
+        load_default=DEFAULT_LIMIT,
+        validate=validate.Range(1, MAX_LIMIT),
+        metadata={"description": "Items per page (at most 500)"},
+    )
+    cursor = fields.String(
+        load_default=None,
+        validate=validate.Length(max=200),
+        metadata={"description": "The next_cursor of the previous page; omit for the first"},
+    )
+
+
+@dataclass
+class Page:
+    """One page of rows and the cursor of the next one (None on the last page)."""
+
+    items: list
+    next_cursor: str | None
+
+
+def encode_cursor(key) -> str:
+    """The opaque cursor after the row whose ordering key is ``key`` (int or str)."""
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str):
+    """The key a cursor was made from; a cursor not made by us is a 400 on ``cursor``."""
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        key = None
+    if not isinstance(key, int | str) or isinstance(key, bool):
+        raise ValidationError(_("this cursor is not valid; start again without it"), "cursor")
+    return key
+
+
+def paginate(stmt, key_column, query: dict, *, scalars: bool = True) -> Page:
+    """Run ``stmt`` ordered by ``key_column`` (unique, e.g. ``Model.id``) from the cursor on.
+
+    ``query`` is the loaded :class:`PageQueryIn` (``limit``, ``cursor``). With
+    ``scalars=False`` the items are result rows (several columns) instead of objects;
+    then ``key_column`` must be among the selected columns (read by its name).
+    """
+    if query.get("cursor"):
+        stmt = stmt.where(key_column > decode_cursor(query["cursor"]))
+    limit = query["limit"]
+    stmt = stmt.order_by(key_column).limit(limit + 1)
+    result = session().scalars(stmt) if scalars else session().execute(stmt)
+    items = list(result)
+    if len(items) <= limit:
+        return Page(items, None)
+    items = items[:limit]
+    last = items[-1]
+    key = getattr(last, key_column.key)
+    return Page(items, encode_cursor(key))
+
+
+def page_body(page: Page) -> dict:
+    """The JSON body of a page: its items, the next page's cursor and full link."""
+    return {"items": page.items, "next_cursor": page.next_cursor, "next": next_link(page)}
+
+
+def next_link(page: Page) -> str | None:
+    """This request's URL with the next cursor (other parameters kept), or None at the end."""
+    if page.next_cursor is None:
+        return None
+    args = {key: values for key, values in request.args.to_dict(flat=False).items()}
+    args.pop("cursor", None)
+    return url_for(
+        request.endpoint,
+        **(request.view_args or {}),
+        **args,
+        cursor=page.next_cursor,
+        _external=True,
+    )
+
+
+_PAGE_SCHEMAS: dict[type, type[Schema]] = {}
+
+
+def page_schema(item_schema: type[Schema]) -> type[Schema]:
+    """The output schema of a page of ``item_schema`` (``LearnerOut`` -> ``LearnerPage``).
+
+    Made once per item schema: the OpenAPI document names schemas by class name.
+    """
+    if item_schema not in _PAGE_SCHEMAS:
+        name = item_schema.__name__.removesuffix("Out") + "Page"
+        _PAGE_SCHEMAS[item_schema] = Schema.from_dict(
+            {
+                "items": fields.List(fields.Nested(item_schema), required=True),
+                "next_cursor": fields.String(
+                    required=True,
+                    allow_none=True,
+                    metadata={"description": "Pass as ?cursor= for the next page; null at the end"},
+                ),
+                "next": fields.String(
+                    required=True,
+                    allow_none=True,
+                    metadata={"description": "Full URL of the next page; null at the end"},
+                ),
+            },
+            name=name,
+        )
+    return _PAGE_SCHEMAS[item_schema]

@@ -1,0 +1,1 @@
+"""xAPI: the statement store (endpoint, validation) and what statements do once stored."""
