@@ -81,7 +81,17 @@ def map_activity():
         flash(error.message, "error")
         return redirect(url_for(".overview"))
     session().commit()
-    if not result.created and not result.processed:
+    if result.moved_from is not None:
+        flash(
+            _(
+                "The activity now counts for %(module)s; completions already recorded stay "
+                "on %(previous)s.",
+                module=module.title,
+                previous=result.moved_from.title,
+            ),
+            "info",
+        )
+    if not result.created and result.moved_from is None and not result.processed:
         flash(_("This activity already counts for that module."), "info")
     else:
         flash(
@@ -92,6 +102,17 @@ def map_activity():
                 module=module.title,
             ),
             "success",
+        )
+    if result.unknown_actors:
+        flash(
+            ngettext(
+                "%(num)d statement comes from someone no learner matches: give that learner "
+                "the account name as external id, then map the activity again.",
+                "%(num)d statements come from people no learner matches: give those learners "
+                "the account name as external id, then map the activity again.",
+                result.unknown_actors,
+            ),
+            "info",
         )
     return redirect(url_for(".overview"))
 

@@ -42,10 +42,21 @@ def xapi_map_command(activity_iri: str, module_slug: str) -> None:
     except Exception:
         db.rollback()
         raise
-    if not result.created and not result.processed:
-        click.echo(f"{activity_iri} already maps to {module.slug}: nothing to do")
-        return
-    noun = "statement" if result.processed == 1 else "statements"
-    click.echo(
-        f"mapped {activity_iri} to {module.slug}; {result.processed} stored {noun} processed"
-    )
+    if result.moved_from is not None:
+        click.echo(
+            f"moved {activity_iri} from {result.moved_from.slug} to {module.slug}; "
+            f"completions already recorded stay on {result.moved_from.slug}"
+        )
+    if not result.created and result.moved_from is None and not result.processed:
+        click.echo(f"{activity_iri} already maps to {module.slug}: nothing new to process")
+    else:
+        noun = "statement" if result.processed == 1 else "statements"
+        click.echo(
+            f"mapped {activity_iri} to {module.slug}; {result.processed} stored {noun} processed"
+        )
+    if result.unknown_actors:
+        click.echo(
+            f"{result.unknown_actors} stored statements come from people no learner matches: "
+            "give those learners the actor's account name as external id (or list the "
+            "account's home page in LMS_ROI_XAPI_HOME_PAGES), then map the activity again"
+        )

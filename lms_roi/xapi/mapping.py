@@ -1,9 +1,11 @@
 """The explicit activity map (activity IRI -> module) and the activities nobody mapped yet.
 
 Mapping an activity processes the statements already stored for it
-(:func:`~.processing.process_activity`). Removing a mapping leaves what its statements
-already caused (void a statement to reverse it); statements arriving afterwards go back
-to the configured patterns, else to the unmapped list. Services only flush.
+(:func:`~.processing.process_activity`), and mapping it again retries those whose actor
+nobody matched (the learner, or their ``external_id``, may exist by now). Removing a
+mapping leaves what its statements already caused (void a statement to reverse it);
+statements arriving afterwards go back to the configured patterns, else to the unmapped
+list. Services only flush.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from lms_roi.db import session
 from lms_roi.errors import DomainError
@@ -21,7 +23,7 @@ from lms_roi.models import Learner, Module, XapiActivityMap, XapiStatement
 from lms_roi.services.audit import record_audit
 
 from .formats import is_iri
-from .processing import UNMAPPED, process_activity
+from .processing import UNKNOWN_ACTOR, UNMAPPED, process_activity
 
 IRI_MAX = 1024
 
@@ -39,6 +41,10 @@ class MappingResult:
     mapping: XapiActivityMap
     processed: int
     created: bool
+    #: The module the activity counted for before, when the mapping moved.
+    moved_from: Module | None = None
+    #: Statements of the activity whose actor still matches no learner.
+    unknown_actors: int = 0
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,7 @@ def map_activity(iri: str, module: Module, actor: Learner | None) -> MappingResu
         )
     db = session()
     mapping = db.scalar(select(XapiActivityMap).where(XapiActivityMap.activity_iri == iri))
-    created = mapping is None
+    created, moved_from = mapping is None, None
     if created:
         mapping = XapiActivityMap(
             activity_iri=iri,
@@ -72,19 +78,46 @@ def map_activity(iri: str, module: Module, actor: Learner | None) -> MappingResu
         )
         db.add(mapping)
     elif mapping.module_id != module.id:
+        moved_from = db.get(Module, mapping.module_id)
         mapping.module_id = module.id
-    else:
-        return MappingResult(mapping, 0, False)
     db.flush()
+    _retry_unknown_actors(iri)
     processed = process_activity(iri)
+    unknown = db.scalar(
+        select(func.count()).where(
+            XapiStatement.object_id == iri,
+            XapiStatement.status == UNKNOWN_ACTOR,
+            XapiStatement.voided.is_(False),
+        )
+    )
+    if not created and moved_from is None and processed == unknown:
+        return MappingResult(mapping, 0, False, unknown_actors=unknown)
     record_audit(
         "xapi.activity_mapped",
         actor=actor,
         target_type="xapi_activity",
         target_id=iri[:191],
-        details={"module": module.slug, "processed": processed},
+        details={
+            "module": module.slug,
+            "processed": processed,
+            **({"moved_from": moved_from.slug} if moved_from is not None else {}),
+        },
     )
-    return MappingResult(mapping, processed, created)
+    return MappingResult(mapping, processed - unknown, created, moved_from, unknown)
+
+
+def _retry_unknown_actors(iri: str) -> None:
+    """Put the activity's statements whose actor nobody matched back in the queue."""
+    session().execute(
+        update(XapiStatement)
+        .where(
+            XapiStatement.object_id == iri,
+            XapiStatement.status == UNKNOWN_ACTOR,
+            XapiStatement.voided.is_(False),
+        )
+        .values(status=UNMAPPED)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def unmap_activity(mapping_id: int, actor: Learner | None) -> XapiActivityMap:
@@ -140,17 +173,41 @@ def unmapped_activities(limit: int, offset: int = 0) -> list[UnmappedActivity]:
         .limit(limit)
         .offset(offset)
     ).all()
-    latest = dict(
-        db.execute(
-            select(XapiStatement.id, XapiStatement.raw).where(
-                XapiStatement.id.in_([row[3] for row in groups])
-            )
-        ).all()
-    )
+    names = _latest_names([row[0] for row in groups])
     return [
-        UnmappedActivity(iri, count, last, activity_name(latest.get(last_id)))
-        for iri, count, last, last_id in groups
+        UnmappedActivity(iri, count, last, names.get(iri, ""))
+        for iri, count, last, _last_id in groups
     ]
+
+
+#: Latest statements read per activity to find its name (not every LMS sends one each time).
+NAME_LOOKBACK = 10
+
+
+def _latest_names(iris: list[str]) -> dict[str, str]:
+    """Each activity's name from its latest waiting statement that carries one."""
+    if not iris:
+        return {}
+    recent = (
+        select(
+            XapiStatement.object_id,
+            XapiStatement.raw,
+            func.row_number()
+            .over(partition_by=XapiStatement.object_id, order_by=XapiStatement.id.desc())
+            .label("age"),
+        )
+        .where(XapiStatement.object_id.in_(iris), _waiting())
+        .subquery()
+    )
+    names: dict[str, str] = {}
+    for iri, raw in session().execute(
+        select(recent.c.object_id, recent.c.raw)
+        .where(recent.c.age <= NAME_LOOKBACK)
+        .order_by(recent.c.object_id, recent.c.age)
+    ):
+        if iri not in names and (name := activity_name(raw)):
+            names[iri] = name
+    return names
 
 
 def _waiting():

@@ -38,7 +38,7 @@ def test_mapping_processes_the_stored_statements_and_says_how_many(app, db, cli)
         assert db.session.scalar(select(AuditLog.action)) == "xapi.activity_mapped"
     again = xapi_map(cli, BOOK, "seo-basics")
     assert again.exit_code == 0
-    assert again.stdout.strip() == f"{BOOK} already maps to seo-basics: nothing to do"
+    assert again.stdout.strip() == f"{BOOK} already maps to seo-basics: nothing new to process"
 
 
 def test_an_unknown_module_or_a_bad_iri_is_refused_and_nothing_is_written(app, db, cli):

@@ -83,7 +83,7 @@ def test_a_mapping_is_added_by_hand_and_removed(app, db, client, waiting):
         data={"activity_iri": iri, "module": "seo-basics"},
         follow_redirects=True,
     ).get_data(as_text=True)
-    assert "0 stored statements processed" in added and f"<code>{iri}</code>" in added
+    assert "0 stored statements processed" in added and f"<code class=\"iri\">{iri}</code>" in added
     with app.app_context():
         mapping_id = db.session.scalar(select(XapiActivityMap.id))
     removed = client.post(f"/roi/xapi-activities/{mapping_id}/remove", follow_redirects=True)
