@@ -11,7 +11,8 @@ Scale scenario (issue 11, "speed at scale")::
 
     .venv/bin/python bench/roi_report.py --scenario scale [--learners 100000] [--seed 7]
         [--repeat 3] [--budget 900] [--timeout 1800] [--steps baseline,module,learner]
-        [--profile DIR [--sample-pairs 10]] [--database-url URL] [--reuse] [--keep]
+        [--profile DIR [--profile-report module|learner] [--sample-pairs 10]]
+        [--database-url URL] [--reuse] [--keep]
 
 writes 100,000 learners, 500 teams, 500 modules linked to 1-3 of 5 monthly KPIs,
 500,000 completions over 24 months and 2,400,000 KPI values straight into the
@@ -28,7 +29,8 @@ code). It prints the ratios report/baseline, planted against estimated effects
 for a few modules, and how far the product's effects are from the baseline's.
 
 A child still running after ``--timeout`` seconds is stopped and reported as
-such. ``--profile DIR`` runs the module report once more under pyinstrument
+such. ``--profile DIR`` runs the module report (or ``--profile-report learner``)
+once more under pyinstrument
 (``.venv/bin/pip install pyinstrument``; not a project dependency) and writes the
 profile and a per-stage time/RSS/SQL-statement breakdown to DIR; with
 ``--sample-pairs K`` it stops after K module x KPI pairs and extrapolates the
@@ -232,13 +234,15 @@ def _child(step: str, url: str, args, workdir: str, suffix: str = "") -> dict:
         str(out),
     ]
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     try:
         subprocess.run(command, check=True, timeout=args.timeout)  # noqa: S603 (our own script)
     except subprocess.TimeoutExpired:
         return {"error": f"stopped after {time.perf_counter() - started:.0f} s"}
     except subprocess.CalledProcessError as error:
         return {"error": f"exit status {error.returncode}"}
-    return json.loads(out.read_text())
+    # Other work on the machine stretches wall times: each figure says how busy it was.
+    return {**json.loads(out.read_text()), "load": (load_before, os.getloadavg()[0])}
 
 
 def _print_step(step: str, result: dict) -> None:
@@ -252,6 +256,8 @@ def _print_step(step: str, result: dict) -> None:
         extra += f", repeated request (cache hit) {result['cached'] * 1000:.0f} ms"
     if step == "baseline":
         extra += f", select {result['select']:.2f} s + compute {result['compute']:.2f} s"
+    if "load" in result:
+        extra += ", load average {:.1f} -> {:.1f}".format(*result["load"])
     print(
         f"{step:<16} cold {result['cold']:8.2f} s  warm median {median:>14} s  "
         f"peak RSS {result['peak_rss_mb']:7.0f} MB  rows {result['rows']:>7,}{extra}"
