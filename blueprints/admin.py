@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
+from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
 
 from lms_roi.db import session
 from lms_roi.errors import DomainError
@@ -18,6 +21,20 @@ from .forms import NewPersonForm, PersonForm
 from .paging import page_and_pages
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class EditPersonForm(PersonForm):
+    """The person form of an existing profile: its external id can change too."""
+
+    external_id = StringField(
+        _l("External id"),
+        validators=[Optional(), Length(max=191)],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        description=_l(
+            "The id other systems use for this person: your HR system's, or the user id "
+            "of the learning platform that sends xAPI statements."
+        ),
+    )
 
 
 @admin.route("/people")
@@ -94,7 +111,7 @@ def person_edit(external_id: str):
     person = db.scalar(select(Learner).where(Learner.external_id == external_id))
     if person is None:
         abort(404)
-    form = PersonForm(obj=person if request.method == "GET" else None)
+    form = EditPersonForm(obj=person if request.method == "GET" else None)
     form.team.choices = _team_choices()
     if request.method == "GET":
         form.team.data = person.team.slug if person.team else ""
@@ -102,6 +119,8 @@ def person_edit(external_id: str):
     if form.validate_on_submit():
         actor = current_person()
         try:
+            if form.external_id.data:  # empty: keep the current one
+                people.change_external_id(person, form.external_id.data, actor=actor)
             people.update_profile(
                 person,
                 display_name=form.display_name.data,

@@ -12,21 +12,21 @@ from flask import current_app, g, jsonify, request
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
-from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from lms_roi.analytics import RoiParams, roi_report
 from lms_roi.analytics.event_study import as_records, module_event_study
 from lms_roi.analytics.lookup import module_and_kpi
 from lms_roi.db import session
-from lms_roi.errors import DomainError, number_out_of_range
+from lms_roi.errors import DomainError
 from lms_roi.importers import IMPORTERS, ImportRejected, import_file, import_records
 from lms_roi.labels import label
-from lms_roi.policy import PUBLIC, ROLE_KEYS, current_person, policy, view_policy
+from lms_roi.policy import ROLE_KEYS, current_person, policy, view_policy
 from lms_roi.schemas import EventStudyQueryIn, LocalizedSchema, RoiQueryIn, first_error
 from lms_roi.services.audit import record_audit
 
 from .api_base import ApiBlueprint
+from .api_out import EventStudyRowOut, RoiRowOut
 
 api = ApiBlueprint("api", __name__, url_prefix="/api/v1")
 
@@ -89,15 +89,6 @@ def domain_error(exc: DomainError):
     return error(exc.status, exc.code, exc.message, exc.field)
 
 
-@api.errorhandler(OverflowError)
-@api.errorhandler(DataError)
-def out_of_range(exc: Exception):
-    if not number_out_of_range(exc):
-        raise exc
-    session().rollback()
-    return error(404, "not_found", _("nothing was found at this address"))
-
-
 def _forbidden_message() -> str:
     """Which roles the refused endpoint admits, in the caller's language."""
     declared = view_policy(current_app.view_functions.get(request.endpoint))
@@ -118,7 +109,9 @@ def http_error(exc: HTTPException):
         404: "not_found",
         405: "method_not_allowed",
         413: "too_large",
+        415: "unsupported_media_type",
         429: "rate_limited",
+        500: "server_error",
     }
     messages = {
         401: _("send a valid API token as 'Authorization: Bearer <token>'"),
@@ -126,6 +119,7 @@ def http_error(exc: HTTPException):
         405: _("this method is not allowed here"),
         413: _("the request is too large"),
         429: _("too many requests with this token; wait before sending more"),
+        500: _("something went wrong on our side; it was logged, try again later"),
     }
     message = _forbidden_message() if exc.code == 403 else messages.get(exc.code)
     response = error(
@@ -136,12 +130,14 @@ def http_error(exc: HTTPException):
     response.status_code = exc.code or 500
     if exc.code == 405:
         response.headers["Allow"] = ", ".join(exc.valid_methods or [])
+    if exc.code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="lms-roi"'
     return response
 
 
 # Registered per status code: Flask prefers a parent blueprint's code-specific (HTML)
 # handler over a class-based one on this blueprint.
-for _status in (400, 401, 403, 404, 405, 413, 429):
+for _status in (400, 401, 403, 404, 405, 413, 415, 429, 500):
     api.register_error_handler(_status, http_error)
 
 
@@ -178,6 +174,7 @@ def _rejected(rejected: ImportRejected):
 @api.get("/reports/roi")
 @policy("analyst", "admin")
 @api.arguments(RoiQueryIn, location="query")
+@api.response(200, RoiRowOut(many=True))
 def roi_report_view(query: dict):
     """Phillips ROI report, one row per module, method, learner, team... (``by``)."""
     by = query.pop("by")
@@ -198,6 +195,9 @@ def roi_report_view(query: dict):
 @api.get("/reports/event-study")
 @policy("analyst", "admin")
 @api.arguments(EventStudyQueryIn, location="query")
+@api.response(200, EventStudyRowOut(many=True))
+@api.alt_response(404, response="NOT_FOUND")
+@api.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def event_study_view(query: dict):
     """Effect by KPI period since training (DESIGN §7b), rows as ``report event-study``."""
     module, kpi = module_and_kpi(query["module"], query["kpi"])
@@ -282,39 +282,6 @@ def _import(run, dry_run: bool):
     return jsonify(_result(result)), 200 if dry_run else 201
 
 
-@api.undocumented_route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-@policy(PUBLIC)
-def unmatched(anything: str):
-    """Unknown API paths and wrong methods answer in JSON like every other API error."""
-    adapter = current_app.url_map.bind_to_environ(request.environ)
-    allowed = sorted(
-        m
-        for m in adapter.allowed_methods(request.path)
-        if m not in ("OPTIONS",) and not _only_catch_all(adapter, m)
-    )
-    if allowed:
-        response, status = error(
-            405,
-            "method_not_allowed",
-            _(
-                "%(method)s is not allowed here; use %(allowed)s",
-                method=request.method,
-                allowed=", ".join(allowed),
-            ),
-        )
-        response.headers["Allow"] = ", ".join(allowed)
-        return response, status
-    return error(404, "not_found", _("no API endpoint at %(path)s", path=request.path))
-
-
-def _only_catch_all(adapter, method: str) -> bool:
-    try:
-        endpoint, _ = adapter.match(request.path, method=method)
-    except HTTPException:
-        return True
-    return endpoint == request.endpoint
-
-
 def _result(result) -> dict:
     return {
         "kind": result.kind,
@@ -325,3 +292,7 @@ def _result(result) -> dict:
         "dry_run": result.dry_run,
         "batch_id": None if result.dry_run else result.batch_id,
     }
+
+
+# The answers to everything else (a busy database, a bug, the root, unknown paths).
+from . import api_errors  # noqa: E402, F401

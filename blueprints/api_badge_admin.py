@@ -139,6 +139,7 @@ def _saved(save) -> Badge:
 
 @api.get("/badges/<slug>")
 @policy(AUTHENTICATED)
+@api.no_query()
 @api.response(200, AuthoredBadgeOut)
 @api.alt_response(404, response="NOT_FOUND")
 def badge_show(slug: str):
@@ -198,6 +199,7 @@ def badge_awards_list(query: dict, slug: str):
 
 @api.post("/badges/<slug>/awards")
 @policy(*ANALYSTS)
+@api.no_body()
 @api.response(200, BadgeAwardedOut)
 @api.alt_response(404, response="NOT_FOUND")
 def badge_award_now(slug: str):

@@ -17,6 +17,7 @@ from lms_roi.policy import AUTHENTICATED, current_person, policy
 
 from .api import api
 from .api_learning import ANALYSTS, _may_see_progress, _NotFound
+from .api_out import BadgeOfferOut, LearnerBadgesOut
 
 
 def _badge_json(badge: Badge) -> dict:
@@ -35,6 +36,8 @@ def _badge_json(badge: Badge) -> dict:
 
 @api.get("/badges")
 @policy(AUTHENTICATED)
+@api.no_query()
+@api.response(200, BadgeOfferOut(many=True))
 def badges_list():
     """The badges on offer with their criteria (analysts also see inactive ones)."""
     stmt = select(Badge).order_by(Badge.slug)
@@ -45,6 +48,9 @@ def badges_list():
 
 @api.get("/learners/<external_id>/badges")
 @policy(AUTHENTICATED)
+@api.no_query()
+@api.response(200, LearnerBadgesOut)
+@api.alt_response(404, response="NOT_FOUND")
 def learner_badges_view(external_id: str):
     """A learner's badges (the learner, their active tutor or an analyst): the ones held,
     revoked ones included, and progress towards the others."""

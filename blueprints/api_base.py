@@ -13,9 +13,10 @@ from flask import Blueprint as FlaskBlueprint
 from flask_babel import gettext as _
 from flask_smorest import Blueprint as SmorestBlueprint
 from marshmallow import Schema, fields
-from webargs.flaskparser import FlaskParser
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from lms_roi.errors import DomainError
+from lms_roi.schemas import LocalizedSchema
 
 #: Error statuses every operation may answer (token missing or refused, roles, rate limit).
 COMMON_ERRORS = {
@@ -86,6 +87,23 @@ class StrictParser(FlaskParser):
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
         raise DomainError("invalid_json", _("the request body is not valid JSON"))
 
+    def _raw_load_json(self, req):
+        """A body sent as a form (or any type but JSON) is refused as such, instead of
+        being read as no body at all and answered with "this parameter is required"."""
+        if not is_json_request(req) and (req.content_length or req.form or req.files):
+            raise DomainError(
+                "invalid_json", _("send a JSON body (Content-Type: application/json)")
+            )
+        return super()._raw_load_json(req)
+
+
+class NoQueryIn(LocalizedSchema):
+    """The query of an endpoint that takes no parameter: any one is refused by name."""
+
+
+class NoBodyIn(LocalizedSchema):
+    """The body of an action that takes none: send nothing or ``{}``; any field is refused."""
+
 
 class ApiBlueprint(SmorestBlueprint):
     """flask-smorest blueprint with our parser, error responses and tags by resource."""
@@ -101,6 +119,17 @@ class ApiBlueprint(SmorestBlueprint):
         if tags is None:
             tags = [rule.strip("/").split("/")[0] or "api"]
         return super().add_url_rule(rule, endpoint, view_func, *args, tags=tags, **options)
+
+    def no_query(self):
+        """Decorator of a view without query parameters: ``?anything=`` is a 400 naming it.
+
+        Placed where ``arguments`` go (below ``policy``); the view gets no extra argument.
+        """
+        return self.arguments(NoQueryIn, location="query", as_kwargs=True)
+
+    def no_body(self):
+        """Decorator of an action without a body: a JSON field sent is a 400 naming it."""
+        return self.arguments(NoBodyIn, location="json", required=False, as_kwargs=True)
 
     def undocumented_route(self, rule: str, **options):
         """A route left out of the OpenAPI document (the document itself, its viewer)."""

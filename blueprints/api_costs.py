@@ -121,6 +121,7 @@ def costs_list(query: dict):
 
 @api.get("/costs/<int:item_id>")
 @policy(*ANALYSTS)
+@api.no_query()
 @api.response(200, CostItemOut)
 @api.alt_response(404, response="NOT_FOUND")
 def cost_show(item_id: int):

@@ -28,6 +28,7 @@ from lms_roi.schemas import LocalizedSchema
 
 from .api import api
 from .api_learning import ANALYSTS, _may_see_progress, _NotFound
+from .api_out import LeaderboardOut, LearnerXpOut
 
 
 class LeaderboardQueryIn(LocalizedSchema):
@@ -53,6 +54,8 @@ def _row_json(row: Row) -> dict:
 @api.get("/leaderboards")
 @policy(*ROLES)
 @api.arguments(LeaderboardQueryIn, location="query")
+@api.response(200, LeaderboardOut)
+@api.alt_response(404, response="NOT_FOUND")
 def leaderboard_show(query: dict):
     """Top ``limit`` of a board and the caller's own rank with two neighbours each side.
 
@@ -81,6 +84,9 @@ def leaderboard_show(query: dict):
 
 @api.get("/learners/<external_id>/xp")
 @policy("learner", "tutor", *ANALYSTS)
+@api.no_query()
+@api.response(200, LearnerXpOut)
+@api.alt_response(404, response="NOT_FOUND")
 def learner_xp(external_id: str):
     """A learner's XP (all time, this month, this week), level and streak.
 

@@ -83,6 +83,7 @@ def imports_list(query: dict):
 
 @api.get("/imports/<int:batch_id>")
 @policy(*ANALYSTS)
+@api.no_query()
 @api.response(200, ImportBatchDetailOut)
 @api.alt_response(404, response="NOT_FOUND")
 def import_show(batch_id: int):

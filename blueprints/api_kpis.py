@@ -113,10 +113,10 @@ def _kpi_rows():
     )
 
 
-def _kpi(key: str) -> Kpi:
+def _kpi(key: str, field: str = "key") -> Kpi:
     kpi = session().scalar(select(Kpi).where(Kpi.key == key))
     if kpi is None:
-        raise NotFound("kpi_not_found", _("no KPI with key %(key)r", key=key), "key")
+        raise NotFound("kpi_not_found", _("no KPI with key %(key)r", key=key), field)
     return kpi
 
 
@@ -135,6 +135,7 @@ def kpis_list(query: dict):
 
 @api.get("/kpis/<key>")
 @policy(*ANALYSTS)
+@api.no_query()
 @api.response(200, KpiOut)
 @api.alt_response(404, response="NOT_FOUND")
 def kpi_show(key: str):
@@ -199,7 +200,7 @@ def kpi_values_list(query: dict):
         KpiValue.import_batch_id,
     ).join(Learner, Learner.id == KpiValue.learner_id).join(Kpi, Kpi.id == KpiValue.kpi_id)
     if query["kpi"]:
-        stmt = stmt.where(KpiValue.kpi_id == _kpi(query["kpi"]).id)
+        stmt = stmt.where(KpiValue.kpi_id == _kpi(query["kpi"], "kpi").id)
     if query["learner"]:
         stmt = stmt.where(KpiValue.learner_id == _learner_id(query["learner"], person, analyst))
     elif not analyst:

@@ -35,6 +35,13 @@ from lms_roi.services.mentees import active_pair_filter, organisation_today
 
 from .api import api
 from .api_base import NotFound as _NotFound
+from .api_out import (
+    CatalogModuleDetailOut,
+    CatalogModuleOut,
+    CompletionResultOut,
+    GradedAttemptOut,
+    LearnerProgressOut,
+)
 
 ANALYSTS = ("analyst", "admin")
 
@@ -135,6 +142,7 @@ def _quizzes_and_prerequisites(module_ids: list[int]) -> tuple[dict, dict]:
 @api.get("/modules")
 @policy("learner", *ANALYSTS)
 @api.arguments(ModulesQueryIn, location="query")
+@api.response(200, CatalogModuleOut(many=True))
 def modules_list(query: dict):
     """The catalog: published modules (analysts also see drafts with ``?drafts=true``)."""
     drafts = _is_analyst() and query["drafts"]
@@ -148,6 +156,9 @@ def modules_list(query: dict):
 
 @api.get("/modules/<slug>")
 @policy("learner", *ANALYSTS)
+@api.no_query()
+@api.response(200, CatalogModuleDetailOut)
+@api.alt_response(404, response="NOT_FOUND")
 def module_show(slug: str):
     """One module with its lesson steps (Markdown) and its KPIs with weights."""
     module = _module(slug, drafts=_is_analyst())
@@ -171,6 +182,8 @@ def module_show(slug: str):
 @api.post("/modules/<slug>/completions")
 @policy(*ANALYSTS)
 @api.arguments(CompletionIn, location="json")
+@api.response(201, CompletionResultOut)
+@api.alt_response(200, schema=CompletionResultOut, description="Already recorded")
 @api.alt_response(404, response="NOT_FOUND")
 def completion_create(body: dict, slug: str):
     """Record a completion (a host platform, an HRIS); idempotent per learner, module, version.
@@ -228,6 +241,8 @@ def _completion_json(completion: Completion, module: Module, learner: Learner, c
 @api.post("/quizzes/<int:quiz_id>/attempts")
 @policy("learner")
 @api.arguments(AttemptIn, location="json")
+@api.response(201, GradedAttemptOut)
+@api.alt_response(200, schema=GradedAttemptOut, description="Idempotency-Key seen: first result")
 @api.alt_response(404, response="NOT_FOUND")
 def attempt_create(body: dict, quiz_id: int):
     """Submit one whole attempt and get it graded (the caller's own attempt).
@@ -300,6 +315,9 @@ def _attempt_json(attempt: Attempt, quiz: Quiz) -> dict:
 
 @api.get("/learners/<external_id>/progress")
 @policy("learner", "tutor", *ANALYSTS)
+@api.no_query()
+@api.response(200, LearnerProgressOut)
+@api.alt_response(404, response="NOT_FOUND")
 def learner_progress(external_id: str):
     """A learner's progress: the learner themself, their active tutor, or an analyst."""
     person = current_person()

@@ -5,12 +5,13 @@ Each application that mounts lms-roi gets its own Flask-Limiter instance (kept i
 whatever limiter the host runs. ``LMS_ROI_API_RATE_LIMIT`` sets the budget
 (``"600 per minute"``), ``LMS_ROI_RATELIMIT_STORAGE_URI`` (else ``RATELIMIT_STORAGE_URI``)
 where it is counted (``memory://``, ``redis://host:6379``...); ``RATELIMIT_ENABLED``
-switches it off. A call over budget gets 429 ``rate_limited`` with ``Retry-After``.
+switches it off. A call over budget gets 429 ``rate_limited`` with ``Retry-After``; the
+``X-RateLimit-*`` headers come with every answer, ``Retry-After`` only when it is due.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -38,6 +39,18 @@ def api_rate_limit() -> str:
     return str(current_app.config["LMS_ROI_API_RATE_LIMIT"])
 
 
+def retry_after_only_when_due(response):
+    """Keep ``Retry-After`` on API answers that ask to retry (429, a busy 503) only."""
+    if not (request.blueprint or "").endswith(".api") or response.status_code == 429:
+        return response
+    ours = g.get("lms_roi_retry_after")
+    if ours is not None:
+        response.headers["Retry-After"] = ours
+    else:
+        response.headers.pop("Retry-After", None)
+    return response
+
+
 def init_rate_limit(app: Flask) -> Limiter:
     """Attach a limiter of the API blueprint to ``app`` and return it."""
     storage = (
@@ -45,6 +58,9 @@ def init_rate_limit(app: Flask) -> Limiter:
         or app.config.get("RATELIMIT_STORAGE_URI")
         or "memory://"
     )
+    # Registered before the limiter's own hook, so it runs after it (Flask runs them last
+    # registered first): the limiter writes Retry-After on every answer.
+    app.after_request(retry_after_only_when_due)
     limiter = Limiter(
         key_func=api_rate_key,
         storage_uri=storage,

@@ -171,6 +171,7 @@ def objectives_list(query: dict):
 
 @api.get("/objectives/<int:objective_id>")
 @policy(*ANALYSTS)
+@api.no_query()
 @api.response(200, ObjectiveDetailOut)
 @api.alt_response(404, response="NOT_FOUND")
 def objective_show(objective_id: int):

@@ -53,15 +53,30 @@ def encode_cursor(key) -> str:
     return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str):
-    """The key a cursor was made from; a cursor not made by us is a 400 on ``cursor``."""
+def decode_cursor(cursor: str, kind: type | None = None):
+    """The key a cursor was made from; a cursor not made by us is a 400 on ``cursor``.
+
+    ``kind`` is the key's type (``int`` or ``str``) when known: a cursor of another
+    type, or an integer key below 1 (ids start at 1), was not made by :func:`paginate`.
+    """
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         key = None
-    if not isinstance(key, int | str) or isinstance(key, bool):
+    valid = isinstance(key, int | str) and not isinstance(key, bool)
+    if valid and kind is not None:
+        valid = isinstance(key, kind) and not (isinstance(key, int) and key < 1)
+    if not valid:
         raise ValidationError(_("this cursor is not valid; start again without it"), "cursor")
     return key
+
+
+def _key_type(key_column) -> type | None:
+    try:
+        kind = key_column.type.python_type
+    except NotImplementedError:
+        return None
+    return kind if kind in (int, str) else None
 
 
 def paginate(stmt, key_column, query: dict, *, scalars: bool = True) -> Page:
@@ -72,7 +87,7 @@ def paginate(stmt, key_column, query: dict, *, scalars: bool = True) -> Page:
     then ``key_column`` must be among the selected columns (read by its name).
     """
     if query.get("cursor"):
-        stmt = stmt.where(key_column > decode_cursor(query["cursor"]))
+        stmt = stmt.where(key_column > decode_cursor(query["cursor"], _key_type(key_column)))
     limit = query["limit"]
     stmt = stmt.order_by(key_column).limit(limit + 1)
     result = session().scalars(stmt) if scalars else session().execute(stmt)

@@ -1,7 +1,8 @@
 """REST endpoints of people and teams: ``/learners`` and ``/teams`` (routes on ``api``).
 
 The rules are the web pages' ones: admins manage profiles and roles (``/admin/people``);
-a learner reads their own profile and chooses their own leaderboard visibility
+analysts read profiles (to find the external ids they post KPI values for); a learner
+reads their own profile and chooses their own leaderboard visibility
 (``/settings``); analysts and admins shape teams (the learners import creates them too);
 HR reads teams, which carry no individual data.
 """
@@ -27,7 +28,20 @@ from .api_base import NotFound
 from .api_pages import PageQueryIn, page_body, page_schema, paginate
 
 #: Profile fields only an admin changes (the admin people page's form).
-ADMIN_FIELDS = ("display_name", "email", "team", "hourly_cost", "active", "roles", "password")
+ADMIN_FIELDS = (
+    "external_id",
+    "display_name",
+    "email",
+    "team",
+    "hourly_cost",
+    "active",
+    "roles",
+    "password",
+)
+
+
+#: Who reads every profile (admins change them; analysts look up external ids).
+READERS = ("analyst", "admin")
 
 
 class Forbidden(DomainError):
@@ -70,6 +84,10 @@ class LearnerIn(LocalizedSchema):
 class LearnerPatchIn(LocalizedSchema):
     """Body of ``PATCH /learners/{external_id}``: only the fields to change."""
 
+    external_id = fields.String(
+        validate=validate.Length(min=1, max=191),
+        metadata={"description": "A new external id, e.g. the platform user id xAPI names"},
+    )
     email = fields.String(allow_none=True, validate=validate.Length(max=254))
     display_name = fields.String(validate=validate.Length(min=1, max=200))
     team = fields.String(allow_none=True, validate=validate.Length(min=1, max=80))
@@ -154,11 +172,12 @@ def _learner(external_id: str) -> Learner:
     return learner
 
 
-def _readable(external_id: str) -> Learner:
-    """The profile if the caller is an admin or its owner; else the same 404 as absent."""
+def _readable(external_id: str, readers: tuple[str, ...] = ("admin",)) -> Learner:
+    """The profile if the caller has one of ``readers``' roles or owns it; else the same
+    404 as absent."""
     person = current_person()
     learner = _learner(external_id)
-    if learner.id != person.id and "admin" not in person.roles:
+    if learner.id != person.id and not person.roles & set(readers):
         raise NotFound(
             "learner_not_found", _("no learner with external id %(id)r", id=external_id), "id"
         )
@@ -166,11 +185,14 @@ def _readable(external_id: str) -> Learner:
 
 
 @api.get("/learners")
-@policy("admin")
+@policy("analyst", "admin")
 @api.arguments(LearnerQueryIn, location="query")
 @api.response(200, page_schema(LearnerProfileOut))
 def learners_list(query: dict):
-    """People, oldest first, filtered by ``q``, ``role``, ``team`` and ``active``."""
+    """People, oldest first, filtered by ``q``, ``role``, ``team`` and ``active``.
+
+    Analysts read them too: an integration looks up the external ids it posts values for.
+    """
     stmt = select(Learner).options(*_learner_options())
     if query["q"]:
         like = f"%{query['q'].lower()}%"
@@ -192,12 +214,13 @@ def learners_list(query: dict):
 
 
 @api.get("/learners/<external_id>")
-@policy("learner", "admin")
+@policy("learner", "analyst", "admin")
+@api.no_query()
 @api.response(200, LearnerProfileOut)
 @api.alt_response(404, response="NOT_FOUND")
 def learner_show(external_id: str):
-    """One profile: any for an admin, one's own for everyone else."""
-    return _readable(external_id)
+    """One profile: any for an admin or an analyst, one's own for everyone else."""
+    return _readable(external_id, READERS)
 
 
 @api.post("/learners")
@@ -221,7 +244,10 @@ def learner_create(body: dict):
 @api.alt_response(404, response="NOT_FOUND")
 @api.alt_response(409, response="CONFLICT")
 def learner_update(body: dict, external_id: str):
-    """Change a profile (admins) or one's own leaderboard visibility (the person)."""
+    """Change a profile (admins: ``external_id`` too) or one's own leaderboard visibility.
+
+    409 when the new ``external_id`` or email belongs to someone else.
+    """
     person = current_person()
     learner = _readable(external_id)
     is_admin = "admin" in person.roles
@@ -238,6 +264,8 @@ def learner_update(body: dict, external_id: str):
 
 
 def _update_profile(learner: Learner, body: dict, actor: Learner) -> None:
+    if "external_id" in body:
+        people.change_external_id(learner, body["external_id"], actor=actor)
     team = learner.team
     if "team" in body:
         team = teams.team_by_slug(body["team"]) if body["team"] else None
@@ -294,6 +322,7 @@ def teams_list(query: dict):
 
 @api.get("/teams/<slug>")
 @policy("analyst", "admin", "hr")
+@api.no_query()
 @api.response(200, TeamOut)
 @api.alt_response(404, response="NOT_FOUND")
 def team_show(slug: str):

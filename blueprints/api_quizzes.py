@@ -213,6 +213,7 @@ def quizzes_list(query: dict):
 
 @api.get("/quizzes/<int:quiz_id>")
 @policy(*ANALYSTS)
+@api.no_query()
 @api.response(200, AuthoredQuizDetailOut)
 @api.alt_response(404, response="NOT_FOUND")
 def quiz_show(quiz_id: int):

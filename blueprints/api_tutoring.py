@@ -22,6 +22,7 @@ from lms_roi.services.tutoring_sessions import MAX_ACTIONS, is_analyst, log_sess
 
 from .api import api
 from .api_learning import ANALYSTS, _NotFound
+from .api_out_tutoring import MenteeOut, TutoringSessionOut
 from .tutor import alert_action
 
 
@@ -95,6 +96,8 @@ def _row_json(row: MenteeRow) -> dict:
 
 @api.get("/tutors/me/mentees")
 @policy("tutor")
+@api.no_query()
+@api.response(200, MenteeOut(many=True))
 def my_mentees():
     """The calling tutor's active mentees today, at-risk ones first, with their alerts."""
     rows = active_mentees(current_person().id, organisation_today())
@@ -139,6 +142,8 @@ def session_json(logged: TutoringSession) -> dict:
 @api.post("/tutoring/sessions")
 @policy("learner", "tutor", *ANALYSTS)
 @api.arguments(SessionIn, location="json")
+@api.response(201, TutoringSessionOut)
+@api.alt_response(200, schema=TutoringSessionOut, description="Idempotency-Key seen: first one")
 @api.alt_response(404, response="NOT_FOUND")
 @api.alt_response(409, response="CONFLICT")
 @api.alt_response(422, response="UNPROCESSABLE_ENTITY")

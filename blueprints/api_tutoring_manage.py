@@ -117,7 +117,7 @@ def _page_of(rows: list, key, query: dict) -> Page:
     """A page of a short list read whole (tutors, one tutor's requests), by a unique key."""
     rows = sorted(rows, key=key)
     if query["cursor"]:
-        after = decode_cursor(query["cursor"])
+        after = decode_cursor(query["cursor"], type(key(rows[0])) if rows else None)
         rows = [row for row in rows if key(row) > after]
     items = rows[: query["limit"]]
     more = len(rows) > query["limit"]
@@ -188,6 +188,7 @@ def tutoring_request_create(body: dict):
 
 @api.post("/tutoring/requests/<int:pair_id>/accept")
 @policy("tutor")
+@api.no_body()
 @api.response(200, ManagedPairOut)
 @api.alt_response(404, response="NOT_FOUND")
 @api.alt_response(409, response="CONFLICT")

@@ -20,6 +20,7 @@ from lms_roi.services.tutoring_pair_lists import count_pairs, pair_rows
 
 from .api import api
 from .api_learning import ANALYSTS, _NotFound
+from .api_out_tutoring import PairListOut
 
 MAX_LIMIT = 1000
 
@@ -75,6 +76,8 @@ def _pair_json(row) -> dict:
 @api.get("/tutoring/pairs")
 @policy(*ANALYSTS)
 @api.arguments(PairsQueryIn, location="query")
+@api.response(200, PairListOut)
+@api.alt_response(404, response="NOT_FOUND")
 def tutoring_pairs_list(query: dict):
     """Pairs filtered by ``status``, ``tutor`` and ``mentee`` (external ids), oldest first.
 

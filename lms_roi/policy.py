@@ -139,10 +139,9 @@ def _token_person() -> Learner | None:
     token = authenticate_token(credentials.strip())
     if token is None:
         return None
+    # Its own short unit of work before the view runs; never fails the request.
+    touch_token(token)
     g.lms_roi_api_token = token
-    if touch_token(token):
-        # Its own unit of work, done before the view runs (like provisioning).
-        session().commit()
     learner = token.learner
     learner.api_token_roles = token_roles(token)
     return learner

@@ -17,6 +17,7 @@ from lms_roi.services.audit import record_audit
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 8
+MAX_EXTERNAL_ID_LENGTH = 191
 
 
 def normalise_email(email: str | None) -> str | None:
@@ -149,6 +150,44 @@ def update_profile(
     if learner.account is not None and email:
         learner.account.email = email
     db.flush()
+
+
+def change_external_id(
+    learner: Learner, external_id: str, *, actor: Learner | None = None
+) -> bool:
+    """Give a person another external id (e.g. the platform user id xAPI statements
+    name); False when it is already theirs. Raises :class:`ConflictError` when taken."""
+    external_id = (external_id or "").strip()
+    if not external_id:
+        raise DomainError(
+            "external_id_required", _("give an external id or an email"), "external_id"
+        )
+    if len(external_id) > MAX_EXTERNAL_ID_LENGTH:
+        raise DomainError(
+            "external_id_too_long",
+            _("an external id has at most %(num)s characters", num=MAX_EXTERNAL_ID_LENGTH),
+            "external_id",
+        )
+    before = learner.external_id
+    if external_id == before:
+        return False
+    db = session()
+    if db.scalar(
+        select(Learner.id).where(Learner.external_id == external_id, Learner.id != learner.id)
+    ):
+        raise ConflictError(
+            "external_id_taken", _("%(id)r already exists", id=external_id), "external_id"
+        )
+    learner.external_id = external_id
+    db.flush()
+    record_audit(
+        "person.external_id_changed",
+        actor=actor,
+        target_type="learner",
+        target_id=external_id,
+        details={"before": before, "after": external_id},
+    )
+    return True
 
 
 def set_password(learner: Learner, password: str) -> Account:

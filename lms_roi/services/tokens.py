@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import OperationalError
 
 from lms_roi.db import session, utcnow
 from lms_roi.errors import DomainError
+from lms_roi.labels import label
 from lms_roi.models import ApiToken, Learner
 from lms_roi.models._types import ROLES
 from lms_roi.services.audit import record_audit
@@ -24,6 +28,10 @@ from lms_roi.services.audit import record_audit
 TOKEN_PREFIX = "lmsroi"  # noqa: S105 (public token prefix)
 #: ``last_used_at`` is written at most this often per token (spares a write per call).
 TOUCH_EVERY = timedelta(minutes=1)
+#: How long (ms) recording a token's use waits for a lock before giving up.
+TOUCH_LOCK_WAIT_MS = 200
+
+log = logging.getLogger(__name__)
 
 
 def issue_api_token(
@@ -53,7 +61,7 @@ def issue_api_token(
             _(
                 "%(person)s does not have the role %(role)s",
                 person=learner.display_name,
-                role=not_held[0],
+                role=label(not_held[0], "role"),
             ),
             "roles",
         )
@@ -150,14 +158,65 @@ def token_roles(token: ApiToken) -> frozenset[str]:
     return frozenset(held & set(token.scopes) if token.scopes else held)
 
 
-def touch_token(token: ApiToken, now: datetime | None = None) -> bool:
-    """Record a use of ``token``; True when ``last_used_at`` changed (at most once a minute)."""
+def use_to_note(token: ApiToken, now: datetime | None = None) -> bool:
+    """Whether ``token``'s use is due to be recorded (at most once a minute); no query."""
     now = now or utcnow()
-    if token.last_used_at is not None and now - token.last_used_at < TOUCH_EVERY:
+    return token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY
+
+
+def touch_token(token: ApiToken, now: datetime | None = None) -> bool:
+    """Record a use of ``token`` in its own short transaction; True when it wrote.
+
+    Bookkeeping only, so it never fails the request: the update is conditional in SQL
+    (concurrent requests write it once), waits briefly for a lock, and is skipped when
+    the database is busy. It commits what the session read so far (authentication only
+    reads): on SQLite the update is then the first statement of its own transaction,
+    which waits for a concurrent writer instead of failing at once on stale reads.
+    """
+    now = now or utcnow()
+    if not use_to_note(token, now):
         return False
-    token.last_used_at = now
-    session().flush()
-    return True
+    token_id = token.id
+    db = session()
+    db.commit()
+    try:
+        with _short_lock_wait(db):
+            written = db.execute(
+                update(ApiToken)
+                .where(
+                    ApiToken.id == token_id,
+                    ApiToken.last_used_at.is_(None) | (ApiToken.last_used_at < now - TOUCH_EVERY),
+                )
+                .values(last_used_at=now)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+        db.commit()
+    except OperationalError:
+        db.rollback()
+        log.info("API token %s: last use not recorded, the database is busy", token_id)
+        return False
+    return bool(written)
+
+
+@contextmanager
+def _short_lock_wait(db):
+    """Wait at most :data:`TOUCH_LOCK_WAIT_MS` for a lock (instead of the usual timeout)."""
+    connection = db.connection()
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        # Local to this transaction: gone at its commit or rollback.
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {TOUCH_LOCK_WAIT_MS}")
+        yield
+        return
+    if dialect != "sqlite":
+        yield
+        return
+    before = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    connection.exec_driver_sql(f"PRAGMA busy_timeout = {TOUCH_LOCK_WAIT_MS}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(before)}")
 
 
 def _digest(clear: str) -> str:

@@ -44,7 +44,7 @@ def test_create_prints_the_token_last_with_roles_and_expiry(app, cli, db):
 def test_create_refuses_a_role_the_person_lacks_and_unknown_people(app, cli, db):
     _nadia(app, db)
     refused = _create(cli, "nadia@example.com", "--name", "x", "--roles", "hr")
-    assert refused.exit_code == 1 and "does not have the role hr" in refused.stderr
+    assert refused.exit_code == 1 and "does not have the role HR" in refused.stderr
     nobody = _create(cli, "ghost@example.com", "--name", "x")
     assert nobody.exit_code == 1 and "ghost@example.com" in nobody.stderr
     with app.app_context():

@@ -156,3 +156,50 @@ def test_edit_form_shows_current_values(app, db, client):
 def test_unknown_person_is_404(app, db, client):
     _admin_client(app, db, client)
     assert client.get("/roi/admin/people/nobody").status_code == 404
+
+
+def _edit(client, address: str, **changes):
+    data = {
+        "display_name": "Bob Martin",
+        "email": "bob@example.com",
+        "team": "",
+        "hourly_cost": "0",
+        "active": "y",
+        "roles": ["learner", "tutor"],
+        **changes,
+    }
+    return client.post(f"/roi/admin/people/{address}", data=data)
+
+
+def test_admin_gives_a_person_another_external_id(app, db, client):
+    """The platform's user id (the xAPI account name) attached to an existing person."""
+    _admin_client(app, db, client)
+    form = client.get("/roi/admin/people/bob@example.com").get_data(as_text=True)
+    assert 'name="external_id"' in form and 'value="bob@example.com"' in form
+    response = _edit(client, "bob@example.com", external_id=" 42 ")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/roi/admin/people/42")
+    with app.app_context():
+        assert _learner(db, "42").display_name == "Bob Martin"
+        assert _learner(db, "bob@example.com") is None
+        entry = db.session.scalar(
+            select(AuditLog).where(AuditLog.action == "person.external_id_changed")
+        )
+        assert entry.details == {"before": "bob@example.com", "after": "42"}
+        assert entry.actor_label == "root@example.com"
+    # Left empty, the external id stays what it is.
+    assert _edit(client, "42", external_id="").status_code == 302
+    with app.app_context():
+        assert _learner(db, "42") is not None
+
+
+def test_a_taken_external_id_is_refused_on_the_field(app, db, client):
+    _admin_client(app, db, client)
+    response = _edit(client, "bob@example.com", external_id="ana@example.com", hourly_cost="55")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    field = page.split('name="external_id"', 1)[1].split("</label>", 1)[1]
+    assert "&#39;ana@example.com&#39; already exists" in field.split("<label", 1)[0]
+    with app.app_context():
+        bob = _learner(db, "bob@example.com")
+        assert bob is not None and bob.hourly_cost == 0  # nothing of the change was kept

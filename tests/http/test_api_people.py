@@ -95,11 +95,65 @@ def test_filters_narrow_the_people_list(client, org):
     )
 
 
-def test_only_admins_list_people(client, org):
-    for who in ("Nadia", "Hugo", "Mia"):
+def test_analysts_read_people_to_find_external_ids_but_change_nothing(client, org):
+    """An analyst integration looks up the external ids it posts KPI values for."""
+    listed = client.get(f"{API}/learners?team=content", headers=_auth(org["Nadia"]))
+    assert listed.status_code == 200, listed.json
+    assert [p["external_id"] for p in listed.json["items"]] == ["E1", "E2"]
+    one = client.get(f"{API}/learners/E2", headers=_auth(org["Nadia"]))
+    assert (one.status_code, one.json["display_name"]) == (200, "Bob")
+    refused = client.patch(
+        f"{API}/learners/E2", json={"display_name": "X"}, headers=_auth(org["Nadia"])
+    )
+    assert (refused.status_code, refused.json["code"]) == (403, "forbidden")
+    created = client.post(
+        f"{API}/learners", json={"display_name": "X", "email": "x@example.com"},
+        headers=_auth(org["Nadia"]),
+    )  # fmt: skip
+    assert created.status_code == 403
+
+
+def test_hr_and_learners_do_not_list_people(client, org):
+    for who in ("Hugo", "Mia"):
         response = client.get(f"{API}/learners", headers=_auth(org[who]))
         assert response.status_code == 403
         assert response.json["code"] == "forbidden"
+    other = client.get(f"{API}/learners/E2", headers=_auth(org["Hugo"]))
+    assert other.status_code == 403
+
+
+def test_an_admin_gives_a_person_another_external_id(client, org, app):
+    """Attaching the platform's user id (the xAPI account name) to an existing person."""
+    response = client.patch(
+        f"{API}/learners/E2", json={"external_id": "1"}, headers=_auth(org["Ada"])
+    )
+    assert response.status_code == 200, response.json
+    assert (response.json["external_id"], response.json["display_name"]) == ("1", "Bob")
+    assert client.get(f"{API}/learners/1", headers=_auth(org["Ada"])).status_code == 200
+    gone = client.get(f"{API}/learners/E2", headers=_auth(org["Ada"]))
+    assert (gone.status_code, gone.json["code"]) == (404, "learner_not_found")
+    with app.app_context():
+        audit = session().scalar(
+            select(AuditLog).where(AuditLog.action == "person.external_id_changed")
+        )
+        assert (audit.target_id, audit.actor_label) == ("1", "A1")
+        assert audit.details == {"before": "E2", "after": "1"}
+    taken = client.patch(
+        f"{API}/learners/1", json={"external_id": "E1", "display_name": "B"},
+        headers=_auth(org["Ada"]),
+    )  # fmt: skip
+    assert (taken.status_code, taken.json["code"], taken.json["field"]) == (
+        409,
+        "external_id_taken",
+        "external_id",
+    )
+    with app.app_context():  # nothing of the refused change is kept
+        bob = session().scalar(select(Learner).where(Learner.external_id == "1"))
+        assert bob.display_name == "Bob"
+    blank = client.patch(f"{API}/learners/1", json={"external_id": ""}, headers=_auth(org["Ada"]))
+    assert (blank.status_code, blank.json["field"]) == (400, "external_id")
+    own = client.patch(f"{API}/learners/E1", json={"external_id": "9"}, headers=_auth(org["Mia"]))
+    assert (own.status_code, own.json["field"]) == (403, "external_id")
 
 
 def test_a_learner_reads_their_own_profile_only(client, org):

@@ -158,6 +158,13 @@ def test_admin_refuses_a_role_the_person_lacks_and_an_unknown_person(app, db, cl
     )
     assert refused.status_code == 422
     assert "Nadia Benali does not have the role admin" in refused.get_data(as_text=True)
+    french = client.post(
+        "/roi/admin/api-tokens/new",
+        data={"person": "nadia@example.com", "name": "x", "roles": ["hr"]},
+        headers={"Accept-Language": "fr"},
+    )
+    # The role by its name in the page's language, not its key.
+    assert "Nadia Benali n’a pas le rôle RH" in french.get_data(as_text=True)
     nobody = client.post(
         "/roi/admin/api-tokens/new", data={"person": "ghost@example.com", "name": "x"}
     )

@@ -11,9 +11,50 @@ from openapi_spec_validator import validate
 
 from lms_roi import LmsRoi
 
-#: Routes of the API blueprint that are not resources: the document, its viewer and the
-#: catch-all that answers unknown paths in JSON.
-NOT_RESOURCES = {"openapi_json", "docs", "docs_asset", "unmatched"}
+#: Routes of the API blueprint that are not resources: the index, the document, its viewer
+#: and the catch-all that answers unknown paths in JSON.
+NOT_RESOURCES = {"index", "openapi_json", "docs", "docs_asset", "unmatched"}
+
+#: Operations whose view answers 404 for an absent object or unknown reference.
+MAY_404 = {
+    "GET /badges/{slug}",
+    "PATCH /badges/{slug}",
+    "GET /badges/{slug}/awards",
+    "POST /badges/{slug}/awards",
+    "POST /badge-awards/{uid}/revoke",
+    "GET /costs/{item_id}",
+    "DELETE /costs/{item_id}",
+    "GET /imports/{batch_id}",
+    "POST /imports/{kind}",
+    "GET /kpis/{key}",
+    "PATCH /kpis/{key}",
+    "GET /kpi-values",
+    "GET /leaderboards",
+    "GET /learners/{external_id}",
+    "PATCH /learners/{external_id}",
+    "GET /learners/{external_id}/badges",
+    "GET /learners/{external_id}/progress",
+    "GET /learners/{external_id}/xp",
+    "GET /modules/{slug}",
+    "PATCH /modules/{slug}",
+    "POST /modules/{slug}/completions",
+    "GET /objectives/{objective_id}",
+    "GET /quizzes/{quiz_id}",
+    "PATCH /quizzes/{quiz_id}",
+    "POST /quizzes/{quiz_id}/attempts",
+    "POST /quizzes/{quiz_id}/questions",
+    "PATCH /questions/{question_id}",
+    "DELETE /questions/{question_id}",
+    "GET /reports/event-study",
+    "GET /teams/{slug}",
+    "PATCH /teams/{slug}",
+    "GET /tutoring/pairs",
+    "POST /tutoring/pairs/{pair_id}/end",
+    "POST /tutoring/requests/{pair_id}/accept",
+    "POST /tutoring/requests/{pair_id}/decline",
+    "POST /tutoring/sessions",
+    "PATCH /tutoring/tutors/{external_id}",
+}
 
 
 def _openapi_path(rule: str) -> str:
@@ -89,6 +130,46 @@ def test_every_operation_documents_errors_with_our_body(client):
                     response = responses[response["$ref"].rsplit("/", 1)[1]]
                 schema = response["content"]["application/json"]["schema"]
                 assert schema == {"$ref": "#/components/schemas/ErrorOut"}, (method, path, code)
+
+
+def _operations(document):
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if method != "parameters":
+                yield method, path, operation
+
+
+def test_every_operation_documents_its_success_body(client):
+    document = client.get("/roi/api/v1/openapi.json").json
+    schemas = document["components"]["schemas"]
+    undocumented = []
+    for method, path, operation in _operations(document):
+        successes = {c: r for c, r in operation["responses"].items() if c.startswith("2")}
+        if not successes:
+            undocumented.append(f"{method.upper()} {path}")
+        for code, response in successes.items():
+            if code == "204":
+                continue  # no content, by definition
+            schema = response.get("content", {}).get("application/json", {}).get("schema")
+            if schema is None:
+                undocumented.append(f"{method.upper()} {path} {code}")
+                continue
+            ref = schema.get("$ref") or schema.get("items", {}).get("$ref")
+            assert ref is None or ref.rsplit("/", 1)[1] in schemas, (method, path, ref)
+    assert not undocumented, f"success responses without a body schema: {undocumented}"
+
+
+def test_operations_that_can_404_document_it(client):
+    document = client.get("/roi/api/v1/openapi.json").json
+    prefix = "/roi/api/v1"
+    declared = {
+        f"{method.upper()} {path.removeprefix(prefix)}"
+        for method, path, operation in _operations(document)
+        if "404" in operation["responses"]
+    }
+    operations = {f"{m.upper()} {p.removeprefix(prefix)}" for m, p, _ in _operations(document)}
+    assert operations >= MAY_404, sorted(MAY_404 - operations)  # the list is not stale
+    assert not MAY_404 - declared, f"404 not documented: {sorted(MAY_404 - declared)}"
 
 
 def test_bodies_are_described(client):
