@@ -202,7 +202,7 @@ def _instrument(stages: dict, pairs: list[float], limit: int) -> None:
 
         def timed(*a, **k):
             t0 = time.perf_counter()
-            if name == "_estimate_pair":
+            if name == "outlier_rows":  # the one step still taken pair by pair
                 pairs.append(t0)
                 if limit and len(pairs) > limit:
                     raise _Stop
@@ -225,10 +225,11 @@ def _instrument(stages: dict, pairs: list[float], limit: int) -> None:
     wrap(estimate_module.KpiPanel, "build", "per KPI: learner x period panel")
     wrap(estimate_module, "Windows", "per KPI: windows, changes and control sums")
     wrap(estimate_module, "ChangePool", "per KPI: change pool for outlier screening")
-    wrap(estimate_module, "_estimate_pair", "per pair: outliers, DiD, placebo")
+    wrap(estimate_module, "_estimate_kpi", "per KPI: outliers, DiD, placebo of its pairs")
+    wrap(estimate_module, "did_batch", "per KPI: difference in differences, all pairs")
     wrap(estimate_module, "outlier_rows", "per pair: outlier screening")
-    wrap(estimate_module, "did", "per pair: difference in differences (real + placebo)")
-    wrap(estimate_module, "_assemble", "effects, benefits and changes tables")
+    wrap(estimate_module, "did", "per pair with outliers left out: difference in differences")
+    wrap(estimate_module.effects_table, "assemble", "effects, benefits and changes tables")
     wrap(estimate_module, "attribution_claims", "attribution claims")
     wrap(report, "estimate", "estimate (all pairs, total)")
     wrap(report.RoiInputs, "load", "inputs load (completions, learners, costs...)")

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/xapi_ingest.py [--statements 20000] [--batch 500]
         [--learners 5000] [--modules 100] [--workers 2] [--senders 4] [--seed 7]
-        [--database-url URL]
+        [--warmup 4] [--phases 4] [--database-url URL]
 
 Builds a fresh database with the product's migrations, writes ``--learners`` learners
 and ``--modules`` published modules straight into the tables, maps one Moodle-style
@@ -15,14 +15,21 @@ Then it serves the standalone app with gunicorn (``--workers`` processes) on
 a new completion (distinct learner, module and moment), so that each one goes
 through validation, storage, the mapping, the completion path, the XP ledger and the
 badge rules. It checks every response (200 and the ids in order) and, afterwards, the
-completions, XP events and badges the run produced.
+completions, XP events and badges the run produced. ``--warmup`` batches go first
+(each gunicorn worker's first requests compile SQL and fill caches) and are timed
+apart, out of the figure; ``--phases`` more batches then go through the same app
+in-process with each phase of the ingest path timed (``bench/xapi_phases.py``).
 
 In the same run, the baseline: the same statement rows written with one raw DBAPI
 ``executemany`` (no validation, no processing, one transaction) into a table of the
 same shape, and the ratio endpoint / baseline. Target on a 2-core machine: >= 5,000
 statements/s through the endpoint.
 
-Without ``--database-url`` a temporary SQLite file is used. For PostgreSQL::
+The load average is printed before and after the timed run: on a shared 2-core
+machine other processes take CPU from gunicorn, so compare figures at a similar load.
+
+Without ``--database-url`` a temporary SQLite file is used. For PostgreSQL, an empty
+database (the run leaves its data there, so drop it before the next run)::
 
     psql -h 127.0.0.1 -U postgres -c 'CREATE DATABASE lms_roi_xapi'
     .venv/bin/python bench/xapi_ingest.py \\
@@ -262,6 +269,11 @@ def send(port: int, key: str, secret: str, batches: list[list[dict]], senders: i
     return elapsed
 
 
+def split(items: list, size: int) -> list[list]:
+    """``items`` in batches of ``size``."""
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
 def outcome(app) -> dict:
     """What the run left in the database."""
     from sqlalchemy import func, select
@@ -295,9 +307,11 @@ def baseline(app, rows: list[dict]) -> float:
         table = XapiStatement.__table__.to_metadata(MetaData(), name="bench_xapi_baseline")
         for constraint in list(table.foreign_keys):
             constraint.constraint.table.constraints.discard(constraint.constraint)
-        for index in table.indexes:  # same indexes as the real table, under new names
-            if isinstance(index.name, str):
-                index.name = "bench_" + index.name
+        # Same indexes and constraints as the real table, under new names (PostgreSQL's
+        # are schema-wide).
+        for item in (*table.indexes, *table.constraints):
+            if isinstance(item.name, str):
+                item.name = "bench_" + item.name
         table.create(engine)
         columns = list(rows[0])
         placeholders = ", ".join(
@@ -356,43 +370,64 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--senders", type=int, default=4)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--warmup", type=int, default=4, help="batches sent before timing")
+    parser.add_argument("--phases", type=int, default=4, help="batches timed by phase")
     parser.add_argument("--database-url")
     args = parser.parse_args()
-
+    # The SQLite file (without --database-url) and the app's instance folder.
     tmp = tempfile.mkdtemp(prefix="lms-roi-xapi-bench-")
+    try:
+        run(args, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, tmp: str) -> None:
+    """Seed, warm up, time the endpoint, time the phases, then the baseline; print it all."""
     url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
     from lms_roi import create_app
 
     config = app_config(url, tmp)
     app = create_app(config)
     key, secret = seed(app, args.learners, args.modules)
-    every = statements(args.statements, args.learners, args.modules, args.seed)
-    batches = [every[i : i + args.batch] for i in range(0, len(every), args.batch)]
+    extra = (args.warmup + args.phases) * args.batch
+    generated = statements(args.statements + extra, args.learners, args.modules, args.seed)
+    warm = generated[: args.warmup * args.batch]
+    every = generated[len(warm) : len(warm) + args.statements]
+    later = generated[len(warm) + len(every) :]
     port = free_port()
     server = serve(config, args.workers, port)
+    load_before = os.getloadavg()[0]
     try:
+        if warm:
+            warm_time = send(port, key, secret, split(warm, args.batch), args.senders)
+            print(f"warm-up: {len(warm):,} statements in {warm_time:.2f} s (not counted)")
+        batches = split(every, args.batch)
         elapsed = send(port, key, secret, batches, args.senders)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    load = os.getloadavg()[0]
+    if later:
+        from xapi_phases import phase_timings
+
+        print(phase_timings(app, key, secret, split(later, args.batch), PREFIX))
     found = outcome(app)
     base = baseline(app, baseline_rows(every))
     rate, base_rate = len(every) / elapsed, len(every) / base
-    load = os.getloadavg()[0]
     database = "postgresql" if url.startswith("postgresql") else "sqlite"
     print(
         f"database: {database}; {len(every):,} statements in {len(batches)} batches of "
         f"{args.batch}; {args.learners:,} learners, {args.modules} modules; gunicorn "
-        f"{args.workers} workers, {args.senders} senders; load average {load:.1f} (2 cores)"
+        f"{args.workers} workers, {args.senders} senders; load average {load_before:.1f} "
+        f"before, {load:.1f} after (2 cores)"
     )
     print(f"endpoint: {elapsed:.2f} s = {rate:,.0f} statements/s (target >= 5,000)")
     print(f"baseline executemany: {base:.2f} s = {base_rate:,.0f} statements/s")
     print(f"ratio endpoint / baseline: {rate / base_rate:.2f}")
     print("left in the database: " + ", ".join(f"{k} {v:,}" for k, v in found.items()))
-    if found["completions"] != len(every):
-        print(f"WARNING: {len(every):,} statements but {found['completions']:,} completions")
-    if not args.database_url:
-        shutil.rmtree(tmp, ignore_errors=True)
+    if found["completions"] != len(generated):
+        print(f"WARNING: {len(generated):,} statements but {found['completions']:,} completions")
 
 
 if __name__ == "__main__":

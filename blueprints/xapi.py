@@ -89,6 +89,7 @@ def version_and_client():
         client_id = client.id
         # The sign-in only read: its transaction ends here, so that the touch is the
         # first statement of its own unit of work (see note_use).
+        session().commit()
         if note_use(client_id):
             session().commit()
     g.lms_roi_xapi_client = client

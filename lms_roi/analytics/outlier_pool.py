@@ -88,29 +88,32 @@ class WeightedPool:
         offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
         return offsets + np.arange(int(lengths.sum()))
 
-    def kth(self, ks: list[float], lo: np.ndarray, hi: np.ndarray, key) -> list[float]:
+    def kth(
+        self, ks: list[float], lo: np.ndarray, hi: np.ndarray, key, *, ordered: bool = False
+    ) -> list[float]:
         """The ``k``-th smallest ``key(value)`` for each of ``ks`` (1-based, weights
-        counted), given per-cell bounds ``lo <= key <= hi`` of each cell's keys."""
+        counted), given per-cell bounds ``lo <= key <= hi`` of each cell's keys;
+        ``ordered``: the key grows with the value (no sorting needed, the pool is)."""
         live = np.flatnonzero(self.cell_weight > 0)
         weight, lo, hi = self.cell_weight[live], lo[live], hi[live]
-        by_lo = np.argsort(lo, kind="stable")
+        by_lo = slice(None) if ordered else np.argsort(lo, kind="stable")
         floor = lo[by_lo][np.searchsorted(np.cumsum(weight[by_lo]), min(ks))]
-        by_hi = np.argsort(hi, kind="stable")
+        by_hi = slice(None) if ordered else np.argsort(hi, kind="stable")
         ceiling = hi[by_hi][np.searchsorted(np.cumsum(weight[by_hi]), max(ks))]
         below = float(weight[hi < floor].sum())  # cells wholly below the answers' floor
         positions = self._elements(live[(hi >= floor) & (lo <= ceiling)])
         keys = key(self.pool.values[positions])
-        order = np.argsort(keys, kind="stable")
+        order = slice(None) if ordered else np.argsort(keys, kind="stable")
         cumulative = below + np.cumsum(self._weights(positions)[order])
         return [float(keys[order][np.searchsorted(cumulative, k)]) for k in ks]
 
-    def median_of(self, lo: np.ndarray, hi: np.ndarray, key) -> float:
+    def median_of(self, lo: np.ndarray, hi: np.ndarray, key, *, ordered: bool = False) -> float:
         """The median of ``key`` over the pool, as pandas computes it (mean of the two
         middle values for an even count)."""
         n = int(round(self.total))
         if n % 2:
-            return self.kth([(n + 1) / 2], lo, hi, key)[0]
-        low, high = self.kth([n / 2, n / 2 + 1], lo, hi, key)
+            return self.kth([(n + 1) / 2], lo, hi, key, ordered=ordered)[0]
+        low, high = self.kth([n / 2, n / 2 + 1], lo, hi, key, ordered=ordered)
         return (low + high) / 2
 
     def outliers(self, threshold: float) -> np.ndarray:
@@ -119,7 +122,7 @@ class WeightedPool:
         pool = self.pool
         if self.total < 3:
             return np.empty(0, dtype=np.int64)
-        median = self.median_of(pool.lo, pool.hi, lambda v: v)
+        median = self.median_of(pool.lo, pool.hi, lambda v: v, ordered=True)
         # Bounds of |v - median| within each cell.
         up, down = pool.hi - median, median - pool.lo
         dev_lo = np.where(pool.lo >= median, pool.lo - median, 0.0)

@@ -6,7 +6,6 @@ intangibles travel beside them in :attr:`RoiReport.levels`.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,9 +20,10 @@ from .cache import cached
 from .effects import RoiParams
 from .estimate import Estimates, RoiInputs, estimate
 from .loader import frame
-from .money import cost_lines, program_costs, roi_metrics
+from .money import cost_lines, program_costs
 from .notes import method_notes
 from .pooled import pooled_effect_rows, pooled_text
+from .unit_rows import UnitRows, money, number
 
 REPORTS = ("module", "learner", "method", "program", "version", "team")
 METHODS = ("in_person", "online", "blended", "micro_learning")
@@ -77,7 +77,7 @@ def _compute_reports(bys: list[str], params: RoiParams) -> dict[str, RoiReport]:
     return reports
 
 
-class _Context:
+class _Context(UnitRows):
     """Builds the rows of each report and, for the levels, which completions form each row.
 
     Every ``by_*`` method returns ``(rows, membership)``; ``membership`` has one
@@ -94,7 +94,6 @@ class _Context:
         self.completions = inputs.completions
         self.hourly = inputs.learners.set_index("learner_id")["hourly_cost"]
         self.extra: list[dict] = []  # per-row additions to the levels (same order as rows)
-        self._by_unit: dict | None = None
         self._linked = set(inputs.module_kpis["module_id"])
         self.pooled: list[list[dict]] = []  # by method: pooled effects for the pages
 
@@ -114,106 +113,6 @@ class _Context:
         """Completions labelled with their row index (``keys`` aligned with completions)."""
         out = self.completions[["learner_id", "module_id"]].assign(group=keys.to_numpy())
         return out.dropna(subset=["group"]).astype({"group": int})
-
-    # -- by module and version ----------------------------------------------------------
-    def by_module(self):
-        rows = []
-        done = self.completions.groupby("module_id")["learner_id"].agg(["size", "nunique"])
-        lines = _cost_lines_by_module(self.costs)
-        for module_id, module in zip(
-            self.modules.index, self.modules[["slug", "method"]].to_dict("records"), strict=True
-        ):
-            cost = float(self.costs.at[module_id, "cost"])
-            n_done, n_learners = (
-                (int(done.at[module_id, "size"]), int(done.at[module_id, "nunique"]))
-                if module_id in done.index
-                else (0, 0)
-            )
-            rows.append(
-                self._unit_row(
-                    {"module": module["slug"], "method": module["method"]},
-                    n_done,
-                    self._unit_effects.get(module_id, []),
-                    cost,
-                    lines[module_id],
-                    n_learners=n_learners,
-                    module_id=module_id,
-                )
-            )
-        position = {m: i for i, m in enumerate(self.modules.index)}
-        return self._sorted(rows, self._membership(self.completions["module_id"].map(position)))
-
-    def by_version(self):
-        first = self.inputs.first_completions()
-        rows, position = [], {}
-        for (module_id, version), done in self.completions.groupby(["module_id", "version"]):
-            module = self.modules.loc[module_id]
-            costs = self.costs.loc[module_id]
-            share = len(done) / max(int(costs["n_completions"]), 1)
-            time_cost = (
-                done["learner_id"].map(self.hourly).fillna(0.0) * module["duration_minutes"] / 60
-            ).sum()
-            cost = float(
-                (costs["fixed"] + costs["program_share"]) * share
-                + costs["per_learner_rate"] * len(done)
-                + time_cost
-            )
-            breakdown = {
-                "cost_items": float(costs["fixed"] * share + costs["per_learner_rate"] * len(done)),
-                "participant_time": float(time_cost),
-                "program_items": float((costs["program_share"] - costs["tutoring"]) * share),
-                "tutoring_time": float(costs["tutoring"] * share),
-            }
-            starters = first[(first["module_id"] == module_id) & (first["version"] == version)]
-            position[(module_id, version)] = len(rows)
-            rows.append(
-                self._unit_row(
-                    {"module": module["slug"], "version": int(version), "method": module["method"]},
-                    len(done),
-                    self._unit_effects.get((module_id, version), []),
-                    cost,
-                    breakdown,
-                    n_learners=len(starters),
-                    module_id=module_id,
-                )
-            )
-        keys = pd.Series(
-            list(zip(self.completions["module_id"], self.completions["version"], strict=True)),
-            index=self.completions.index,
-        ).map(position)
-        return rows, self._membership(keys)
-
-    def _unit_row(
-        self,
-        head: dict,
-        n_completions: int,
-        effects: list[dict],
-        cost: float,
-        breakdown: dict[str, float],
-        *,
-        n_learners: int,
-        module_id: int,
-    ) -> dict:
-        """A module (or version) row; ``effects``: its rows of the effects table, as dicts."""
-        benefit = float(sum(e["benefit"] for e in effects)) if effects else 0.0
-        self.extra.append({"n_outliers": max((int(e["n_outliers"]) for e in effects), default=0)})
-        return {
-            **head,
-            "n_completions": n_completions,
-            **_money(cost, benefit),
-            "flags": _unit_flags(n_learners, effects, self.params, module_id in self._linked),
-            "kpis": [_kpi_entry(e) for e in effects],
-            "cost_breakdown": breakdown,
-        }
-
-    @property
-    def _unit_effects(self) -> dict:
-        """The effects table's rows grouped by unit (module id, or (module id, version))."""
-        if self._by_unit is None:
-            self._by_unit = {}
-            for record in self.effects.to_dict("records"):
-                self._by_unit.setdefault(record["unit"], []).append(record)
-        return self._by_unit
 
     # -- by learner and team ------------------------------------------------------------
     def learner_frame(self) -> pd.DataFrame:
@@ -237,7 +136,7 @@ class _Context:
 
     def by_learner(self):
         people = self.learner_frame().sort_values("external_id")
-        money = _money_columns(people["cost"].to_numpy(float), people["benefit"].to_numpy(float))
+        figures = _money_columns(people["cost"].to_numpy(float), people["benefit"].to_numpy(float))
         rows = [
             {
                 "learner": learner,
@@ -249,10 +148,10 @@ class _Context:
             }
             for learner, cost, benefit, net, roi, modules in zip(
                 people["external_id"].tolist(),
-                money["cost"],
-                money["benefit"],
-                money["net_benefit"],
-                money["roi_pct"],
+                figures["cost"],
+                figures["benefit"],
+                figures["net_benefit"],
+                figures["roi_pct"],
                 people["modules"].tolist(),
                 strict=True,
             )
@@ -272,7 +171,7 @@ class _Context:
                 {
                     "team": slugs.get(team_id, "(no team)"),
                     "n_learners": len(members),
-                    **_money(float(members["cost"].sum()), float(members["benefit"].sum())),
+                    **money(float(members["cost"].sum()), float(members["benefit"].sum())),
                     "flags": flags,
                 }
             )
@@ -286,7 +185,7 @@ class _Context:
             module_ids = self.modules.index[self.modules["method"] == method]
             done = self.completions[self.completions["module_id"].isin(module_ids)]
             effects = self.effects[self.effects["module_id"].isin(module_ids)]
-            money = _money(
+            figures = money(
                 float(self.costs.loc[module_ids, "cost"].sum()), float(effects["benefit"].sum())
             )
             pooled = pooled_effect_rows(effects)
@@ -297,7 +196,7 @@ class _Context:
                     "method": method,
                     "n_modules": len(module_ids),
                     "n_completions": len(done),
-                    **money,
+                    **figures,
                     "flags": _flags(done["learner_id"].nunique(), effects, self.params),
                     "cost_breakdown": cost_lines(self.costs.loc[module_ids]),
                 }
@@ -328,13 +227,13 @@ class _Context:
             effects = self.effects[self.effects["module_id"].isin(module_ids)]
             members.append(done[["learner_id", "module_id"]].assign(group=len(rows)))
             tested = program_id in test_gains.index
-            self.extra.append({"l2_gain": _number(test_gains[program_id])} if tested else {})
+            self.extra.append({"l2_gain": number(test_gains[program_id])} if tested else {})
             rows.append(
                 {
                     "program": slug,
                     "n_modules": len(module_ids),
                     "n_completions": len(done),
-                    **_money(cost, float(effects["benefit"].sum())),
+                    **money(cost, float(effects["benefit"].sum())),
                     "flags": _flags(done["learner_id"].nunique(), effects, self.params),
                     "cost_breakdown": breakdown,
                 }
@@ -373,19 +272,6 @@ def _money_columns(cost: np.ndarray, benefit: np.ndarray) -> dict[str, list]:
     }
 
 
-def _cost_lines_by_module(costs: pd.DataFrame) -> dict:
-    """:func:`cost_lines` of each module on its own (keyed by module id)."""
-    lines = pd.DataFrame(
-        {
-            "cost_items": costs["fixed"] + costs["per_learner"],
-            "participant_time": costs["participant_time"],
-            "program_items": costs["program_share"] - costs["tutoring"],
-            "tutoring_time": costs["tutoring"],
-        }
-    ).astype(float)
-    return {m: {k: float(v) for k, v in row.items()} for m, row in lines.to_dict("index").items()}
-
-
 def _program_tutoring(tutoring: pd.DataFrame) -> pd.Series:
     """Tutors' time per program id (empty without any session in a program)."""
     if not len(tutoring):
@@ -393,28 +279,13 @@ def _program_tutoring(tutoring: pd.DataFrame) -> pd.Series:
     return tutoring.set_index("program_id")["tutoring_cost"].astype(float)
 
 
-def _money(cost: float, benefit: float) -> dict:
-    """Money figures at full precision: pages and printouts round, data does not (§7b)."""
-    return {"cost": float(cost), "benefit": float(benefit), **roi_metrics(benefit, cost)}
-
-
-def _flags(
-    n_learners: int,
-    effects: pd.DataFrame,
-    params: RoiParams,
-    linked: bool = True,
-    *,
-    diagnostics: bool = False,
-) -> list[str]:
-    """The row's flags; ``diagnostics`` adds the placebo and power verdicts of its KPIs
-    (module and version rows, whose KPI entries carry them)."""
+def _flags(n_learners: int, effects: pd.DataFrame, params: RoiParams) -> list[str]:
+    """A method or program row's flags (module and version rows: :mod:`.unit_rows`)."""
     flags = []
     if n_learners < params.min_group or (
         len(effects) and (effects["n_treated"] < params.min_group).any()
     ):
         flags.append("insufficient_data")
-    if not linked:
-        flags.append("no_kpi_linked")
     if (effects["isolation"] == "participant_estimate").any():
         flags.append("participant_estimate_used")
     if (effects["isolation"] == "none").any():
@@ -423,60 +294,4 @@ def _flags(
         flags.append("outliers_present")
         if params.exclude_outliers:
             flags.append("outliers_excluded")
-    if diagnostics and len(effects):
-        if effects["pre_trend_differs"].astype(bool).any():
-            flags.append("pre_trend_differs")
-        if effects["underpowered"].astype(bool).any():
-            flags.append("underpowered")
-    return flags
-
-
-def _number(value) -> float | None:
-    """A plain float at full precision, or None for a missing value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return float(value)
-
-
-def _kpi_entry(effect: dict) -> dict:
-    """One KPI of a module (or version) row: the effect, its money, placebo and power."""
-    return {
-        "kpi": effect["kpi"],
-        "isolation": effect["isolation"],
-        "n_treated": int(effect["n_treated"]),
-        "n_control": int(effect["n_control"]),
-        "effect": _number(effect["effect"]),
-        "std_error": _number(effect["std_error"]),
-        "ci_low": _number(effect["ci_low"]),
-        "ci_high": _number(effect["ci_high"]),
-        "benefit": float(effect["benefit"]),
-        "placebo_effect": _number(effect["placebo_effect"]),
-        "placebo_ci_low": _number(effect["placebo_ci_low"]),
-        "placebo_ci_high": _number(effect["placebo_ci_high"]),
-        "pre_trend_differs": bool(effect["pre_trend_differs"]),
-        "mde": _number(effect["mde"]),
-        "underpowered": bool(effect["underpowered"]),
-    }
-
-
-def _unit_flags(n_learners: int, effects: list[dict], params: RoiParams, linked: bool) -> list:
-    """:func:`_flags` with ``diagnostics`` of a module or version row, from its effects rows
-    as dicts (hundreds of rows: no DataFrame per row)."""
-    flags = []
-    if n_learners < params.min_group or any(e["n_treated"] < params.min_group for e in effects):
-        flags.append("insufficient_data")
-    if not linked:
-        flags.append("no_kpi_linked")
-    if any(e["isolation"] == "participant_estimate" for e in effects):
-        flags.append("participant_estimate_used")
-    if any(e["isolation"] == "none" for e in effects):
-        flags.append("effect_not_isolated")
-    if any(e["n_outliers"] > 0 for e in effects):
-        flags.append("outliers_present")
-        if params.exclude_outliers:
-            flags.append("outliers_excluded")
-    if any(bool(e["pre_trend_differs"]) for e in effects):
-        flags.append("pre_trend_differs")
-    if any(bool(e["underpowered"]) for e in effects):
-        flags.append("underpowered")
     return flags

@@ -15,12 +15,13 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lms_roi import signals
 from lms_roi.db import chunked, session
 from lms_roi.models import Badge, BadgeAward, Learner, Notification
+from lms_roi.sql_lists import insert_many, one_of
 
 from . import ledger, periods
 
@@ -30,10 +31,14 @@ INSERT_CHUNK = 5000
 
 
 def award_all(
-    due: Sequence[tuple[datetime, Badge, int, dict]], *, replayed: bool = False
+    due: Sequence[tuple[datetime, Badge, int, dict]],
+    *,
+    replayed: bool = False,
+    returned: bool = True,
 ) -> list[BadgeAward]:
     """Award each ``(moment, badge, learner_id, evidence)`` of ``due`` (in time order,
-    none held yet as far as the caller read); returns the awards made, in that order.
+    none held yet as far as the caller read); returns the awards made, in that order
+    (``returned=False``: an empty list, the awards are not loaded back).
 
     ``replayed`` as in :func:`.badges.evaluate_history`: badge XP rows are written as
     asked and left to the replay that follows.
@@ -57,7 +62,7 @@ def award_all(
     try:
         with db.begin_nested():
             for part in chunked(rows, INSERT_CHUNK):
-                db.execute(insert(AWARDS), part)
+                insert_many(db, AWARDS, part)
     except IntegrityError:
         # A concurrent event awarded one of them first: one at a time drops just those.
         from .badges import award_badge
@@ -66,7 +71,7 @@ def award_all(
             award_badge(learner_id, badge, moment, evidence=evidence, replayed=replayed)
             for moment, badge, learner_id, evidence in due
         ]
-        return [award for award in made if award is not None]
+        return [award for award in made if award is not None] if returned else []
     notes = [
         dict(
             learner_id=learner_id,
@@ -79,14 +84,15 @@ def award_all(
         for moment, badge, learner_id, _evidence in due
     ]
     for part in chunked(notes, INSERT_CHUNK):
-        db.execute(insert(NOTIFICATIONS), part)
-    awards = _loaded([row["uid"] for row in rows])
-    if signals.badge_earned.receivers:
+        insert_many(db, NOTIFICATIONS, part)
+    listened = bool(signals.badge_earned.receivers)
+    awards = _loaded([row["uid"] for row in rows]) if returned or listened else []
+    if listened:
         app = current_app._get_current_object()
         for award, (_moment, badge, learner_id, _evidence) in zip(awards, due, strict=True):
             signals.badge_earned.send(app, learner_id=learner_id, badge=badge, award=award)
     _award_xp([item for item in due if item[1].xp], replayed)
-    return awards
+    return awards if returned else []
 
 
 def _loaded(uids: list[str]) -> list[BadgeAward]:
@@ -95,7 +101,7 @@ def _loaded(uids: list[str]) -> list[BadgeAward]:
     for part in chunked(uids):
         found.update(
             (award.uid, award)
-            for award in session().scalars(select(BadgeAward).where(BadgeAward.uid.in_(part)))
+            for award in session().scalars(select(BadgeAward).where(one_of(BadgeAward.uid, part)))
         )
     return [found[uid] for uid in uids]
 

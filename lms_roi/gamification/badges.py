@@ -26,6 +26,7 @@ from lms_roi.errors import ConflictError, DomainError
 from lms_roi.models import Badge, BadgeAward, Learner, Notification
 from lms_roi.services.audit import record_audit
 from lms_roi.services.authoring_checks import AuthoringInvalid, check_slug
+from lms_roi.sql_lists import one_of
 
 from . import badge_awards, badge_images, criteria, history, ledger, periods
 
@@ -69,6 +70,7 @@ def evaluate_history(
     *,
     slow: bool = False,
     replayed: bool = False,
+    returned: bool = True,
 ) -> list[BadgeAward]:
     """Award every active badge the learners met by ``until`` (now) and do not hold, each
     at the moment of the event that met its criterion (:func:`.history.first_met`).
@@ -77,7 +79,9 @@ def evaluate_history(
     they were earned rather than on the day it is read; the same history gives the
     same awards. Awards are made in time order. ``slow`` as in :func:`evaluate`.
     ``replayed``: the caller replays the ledger afterwards, so badge XP rows are
-    written as asked and left to that replay (see :func:`rebuild`).
+    written as asked and left to that replay (see :func:`rebuild`). ``returned=False``
+    (a batch of history that only needs the awards made) returns an empty list instead
+    of loading the new awards.
     """
     until = until or utcnow()
     badges = _active(slow, None)
@@ -104,6 +108,7 @@ def evaluate_history(
             for moment, badge_id, learner_id in sorted(due)
         ],
         replayed=replayed,
+        returned=returned,
     )
 
 
@@ -121,7 +126,7 @@ def _held(learner_ids: list[int], badges: list[Badge]) -> set[tuple[int, int]]:
     return set(
         session().execute(
             select(BadgeAward.learner_id, BadgeAward.badge_id).where(
-                BadgeAward.learner_id.in_(learner_ids),
+                one_of(BadgeAward.learner_id, learner_ids),
                 BadgeAward.badge_id.in_([b.id for b in badges]),
             )
         )

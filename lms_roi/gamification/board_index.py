@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from sqlalchemy import and_, delete, event, func, insert, inspect, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
@@ -27,12 +28,15 @@ from sqlalchemy.orm import Session
 from lms_roi.db import IN_CHUNK, chunked
 from lms_roi.db import session as db_session
 from lms_roi.models import BoardScore, Learner, LearnerTotals
+from lms_roi.sql_lists import one_of, rows_params, rows_select
 
 TOTALS = LearnerTotals.__table__
 SCORES = BoardScore.__table__
 #: ``session.info`` key: {(learner_id, kind, key): (xp, listed) or None before this
 #: transaction's first change; None for a row it inserted}.
 PENDING = "lms_roi_board_pending"
+#: The columns of a count row, in the order the upsert writes them.
+COUNTED = ("period_kind", "period_key", "xp", "learners")
 #: Visibilities that put a learner on boards.
 SHOWN = ("named", "pseudonymous")
 
@@ -53,7 +57,7 @@ def listed_of(learner_ids: Iterable[int], session: Session | None = None) -> dic
     for part in chunked(sorted(set(learner_ids)), IN_CHUNK):
         rows = db.execute(
             select(Learner.id, Learner.active, Learner.leaderboard_visibility).where(
-                Learner.id.in_(part)
+                one_of(Learner.id, part, db.get_bind().dialect.name)
             )
         )
         out.update({lid: bool(active) and vis in SHOWN for lid, active, vis in rows})
@@ -93,7 +97,7 @@ def settle(session: Session | None = None) -> int:
                     TOTALS.c.xp,
                     TOTALS.c.listed,
                 ).where(
-                    TOTALS.c.learner_id.in_(part),
+                    one_of(TOTALS.c.learner_id, part, connection.dialect.name),
                     tuple_(TOTALS.c.period_kind, TOTALS.c.period_key).in_(keys),
                 )
             )
@@ -110,13 +114,11 @@ def settle(session: Session | None = None) -> int:
         if after is not None and after[1] and after[0] > 0:
             moves[(kind, key, after[0])] += 1
     changed = sorted(item for item in moves.items() if item[1])
-    upsert = _upsert(connection)
+    upsert = _upsert(connection.dialect.name)
     if upsert is not None and changed:
         # One statement for every count, in the same sorted order as one at a time.
-        connection.execute(
-            upsert,
-            [dict(period_kind=k, period_key=p, xp=xp, learners=n) for (k, p, xp), n in changed],
-        )
+        rows = [(kind, key, xp, step) for (kind, key, xp), step in changed]
+        connection.execute(upsert, rows_params(SCORES, COUNTED, rows, connection.dialect))
         return len(changed)
     for (kind, key, xp), step in changed:
         _move(connection, kind, key, xp, step)
@@ -135,11 +137,15 @@ def upsert_insert(table, dialect_name: str):
     return dialect_insert(table)
 
 
-def _upsert(connection):
+@lru_cache(maxsize=4)
+def _upsert(dialect_name: str):
     """``INSERT … ON CONFLICT DO UPDATE learners = learners + step`` (None: no upsert)."""
-    stmt = upsert_insert(SCORES, connection.dialect.name)
+    stmt = upsert_insert(SCORES, dialect_name)
     if stmt is None:
         return None
+    # The counts travel as one or a few parameters (see sql_lists.rows_select).
+    rows = rows_select(SCORES, COUNTED, dialect_name)
+    stmt = stmt.from_select(list(COUNTED), rows, include_defaults=False)
     return stmt.on_conflict_do_update(
         index_elements=[SCORES.c.period_kind, SCORES.c.period_key, SCORES.c.xp],
         set_={"learners": SCORES.c.learners + stmt.excluded.learners},

@@ -48,6 +48,7 @@ from lms_roi.models import (
     XpEvent,
 )
 from lms_roi.models._types import METHODS
+from lms_roi.sql_lists import one_of
 
 from .periods import zone
 from .xp_rules import completion_key
@@ -205,7 +206,7 @@ def counts(criterion: dict, learner_ids: list[int], at: datetime) -> dict[int, i
 def completions_select(criterion: dict, ids: list[int], at: datetime, *columns):
     """``select(*columns)`` over the completions ``criterion`` counts for ``ids`` by ``at``:
     of the criterion's method or path, none the anti-gaming guard refused."""
-    stmt = select(*columns).where(Completion.learner_id.in_(ids), Completion.completed_at <= at)
+    stmt = select(*columns).where(one_of(Completion.learner_id, ids), Completion.completed_at <= at)
     refused = guarded_completions(ids)
     if refused:
         stmt = stmt.where(Completion.id.not_in(sorted(refused)))
@@ -226,7 +227,7 @@ def perfect_select(ids: list[int], at: datetime, *columns):
     """``select(*columns)`` over the attempts scored 100 % of ``ids`` by ``at`` (guarded
     ones left out)."""
     stmt = select(*columns).where(
-        Attempt.learner_id.in_(ids), Attempt.submitted_at <= at, Attempt.score_pct >= PERFECT
+        one_of(Attempt.learner_id, ids), Attempt.submitted_at <= at, Attempt.score_pct >= PERFECT
     )
     refused = guarded_attempts(ids)
     if refused:
@@ -253,7 +254,9 @@ def _flagged_keys(ids: list[int], reasons: tuple[str, ...]) -> list[tuple[int, s
         session()
         .execute(
             select(XpEvent.learner_id, XpEvent.idempotency_key).where(
-                XpEvent.flagged.is_(True), XpEvent.learner_id.in_(ids), XpEvent.reason.in_(reasons)
+                XpEvent.flagged.is_(True),
+                one_of(XpEvent.learner_id, ids),
+                XpEvent.reason.in_(reasons),
             )
         )
         .all()

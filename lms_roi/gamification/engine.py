@@ -335,6 +335,6 @@ def _evaluate_badges(learner_ids: Iterable[int], at: datetime, *, history: bool 
             raise
         return
     if history:
-        badges.evaluate_history(sorted(set(learner_ids)), at)
+        badges.evaluate_history(sorted(set(learner_ids)), at, returned=False)
     else:
         badges.evaluate(sorted(set(learner_ids)), at)

@@ -26,6 +26,7 @@ from lms_roi.models import (
     TutoringSession,
     XpEvent,
 )
+from lms_roi.sql_lists import one_of
 
 from . import criteria, periods
 from .planner import LEARNING_REASONS, Action
@@ -49,7 +50,7 @@ def learner_zones(learner_ids: Iterable[int] | None = None) -> dict[int, ZoneInf
         names.update(session().execute(query).all())
     else:
         for part in chunked(sorted(set(learner_ids)), IN_CHUNK):
-            names.update(session().execute(query.where(Learner.id.in_(part))).all())
+            names.update(session().execute(query.where(one_of(Learner.id, part))).all())
     cache: dict[str | None, ZoneInfo] = {}
     zones = {}
     for learner_id, name in names.items():

@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, bindparam, case, func, insert, literal, select, tuple_, update
+from sqlalchemy import and_, case, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms_roi.db import IN_CHUNK, UtcDateTime, chunked, session
 from lms_roi.models import Learner, LearnerTotals, Notification, XpEvent
+from lms_roi.sql_lists import insert_many, one_of
 
 from . import board_index, periods
 from .planner import LEARNING_REASONS, STREAK_BONUS, LearnerState, LevelUp, streak_key
+from .totals import apply_totals, totals_delta
 
 INSERT_CHUNK = 5000
 TOTALS = LearnerTotals.__table__
@@ -156,7 +158,7 @@ def insert_level_ups(level_ups: Iterable[LevelUp]) -> None:
         for lu in level_ups
     ]
     for part in chunked(rows, INSERT_CHUNK):
-        session().execute(insert(Notification), part)
+        insert_many(session(), Notification.__table__, part)
 
 
 # --- many learners (imports, rebuild) ---------------------------------------------------
@@ -171,7 +173,7 @@ def read_states(learner_ids: Iterable[int]) -> dict[int, LearnerState]:
     for part in chunked(ids, IN_CHUNK):
         rows = db.execute(
             select(TOTALS.c.learner_id, TOTALS.c.xp).where(
-                TOTALS.c.learner_id.in_(part), TOTALS.c.period_kind == periods.ALL
+                one_of(TOTALS.c.learner_id, part), TOTALS.c.period_kind == periods.ALL
             )
         )
         for learner_id, xp in rows:
@@ -196,7 +198,7 @@ def _read_days(
     if first is not None:
         days = days.where(EVENTS.c.local_day >= first, EVENTS.c.local_day <= last)
     for part in chunked(learner_ids, IN_CHUNK):
-        rows = session().execute(days.where(EVENTS.c.learner_id.in_(part)))
+        rows = session().execute(days.where(one_of(EVENTS.c.learner_id, part)))
         for learner_id, day, points, learned, bonuses in rows:
             state = state_of[learner_id]
             state.day_totals[day] = int(points or 0)
@@ -216,7 +218,9 @@ def used_keys(states: dict[int, LearnerState], keys: Iterable[str]) -> set[str]:
     db = session()
     for part in chunked(sorted(set(keys)), IN_CHUNK):
         used.update(
-            db.scalars(select(EVENTS.c.idempotency_key).where(EVENTS.c.idempotency_key.in_(part)))
+            db.scalars(
+                select(EVENTS.c.idempotency_key).where(one_of(EVENTS.c.idempotency_key, part))
+            )
         )
     return used
 
@@ -235,7 +239,7 @@ def insert_rows(rows: list[dict]) -> list[dict]:
     for part in chunked(rows, INSERT_CHUNK):
         try:
             with db.begin_nested():
-                db.execute(insert(EVENTS), part)
+                insert_many(db, EVENTS, part)
             inserted.extend(part)
         except IntegrityError:
             for row in part:
@@ -248,156 +252,16 @@ def insert_rows(rows: list[dict]) -> list[dict]:
     return inserted
 
 
-def totals_delta(rows: Iterable[dict]) -> dict[tuple[int, str, str], list]:
-    """Per (learner, period kind, period key): [points, latest positive moment, first moment]."""
-    org = periods.zone()
-    keys_of: dict[date, tuple] = {}
-    delta: dict[tuple[int, str, str], list] = {}
-    for row in rows:
-        at = row["occurred_at"]
-        day = at.astimezone(org).date()
-        keys = keys_of.get(day)
-        if keys is None:
-            keys = keys_of[day] = (
-                (periods.ALL, periods.ALL),
-                ("week", periods.week_key(day)),
-                ("month", periods.month_key(day)),
-            )
-        points = row["points"]
-        for kind, key in keys:
-            group = (row["learner_id"], kind, key)
-            entry = delta.get(group)
-            if entry is None:
-                delta[group] = [points, at if points > 0 else None, at]
-                continue
-            entry[0] += points
-            if points > 0 and (entry[1] is None or at > entry[1]):
-                entry[1] = at
-            if at < entry[2]:
-                entry[2] = at
-    return delta
-
-
-def apply_totals(rows: list[dict]) -> None:
-    """Add ``rows``' points to their totals: one upsert per bucket, in bucket order."""
-    delta = totals_delta(rows)
-    if not delta:
-        return
-    db = session()
-    stmt = board_index.upsert_insert(TOTALS, db.get_bind().dialect.name)
-    if stmt is None:
-        _apply_totals_in_two_steps(delta)
-        return
-    new = stmt.excluded
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[TOTALS.c.learner_id, TOTALS.c.period_kind, TOTALS.c.period_key],
-        set_={
-            "xp": TOTALS.c.xp + new.xp,
-            # As a bump: a later moment that raised the total is when it was reached.
-            "reached_at": case(
-                (and_(new.xp > 0, TOTALS.c.reached_at < new.reached_at), new.reached_at),
-                else_=TOTALS.c.reached_at,
-            ),
-        },
-    ).returning(
-        TOTALS.c.learner_id, TOTALS.c.period_kind, TOTALS.c.period_key, TOTALS.c.xp, TOTALS.c.listed
-    )
-    listed = board_index.listed_of(group[0] for group in delta)
-    params = [
-        dict(
-            learner_id=group[0],
-            period_kind=group[1],
-            period_key=group[2],
-            xp=points,
-            reached_at=latest or first,
-            listed=listed.get(group[0], False),
-        )
-        # In bucket order: concurrent batches lock the rows in one order.
-        for group, (points, latest, first) in sorted(delta.items())
-    ]
-    before: dict[tuple[int, str, str], tuple[int, bool]] = {}
-    for part in chunked(params, INSERT_CHUNK):
-        for learner_id, kind, key, xp, is_listed in db.execute(stmt, part):
-            group = (learner_id, kind, key)
-            # A row this statement created reads as one at 0 XP before: no count moves.
-            before[group] = (xp - delta[group][0], bool(is_listed))
-    board_index.note_before(before)
-
-
-def _apply_totals_in_two_steps(delta: dict[tuple[int, str, str], list]) -> None:
-    """:func:`apply_totals` without an upsert: grouped UPDATEs, INSERTs for new buckets."""
-    db = session()
-    existing: dict[tuple[int, str, str], int] = {}
-    before: dict[tuple[int, str, str], tuple[int, bool]] = {}
-    learners = sorted({learner_id for learner_id, _k, _p in delta})
-    buckets = sorted({(kind, key) for _l, kind, key in delta})
-    for part in chunked(learners, IN_CHUNK):
-        for keys in chunked(buckets, IN_CHUNK):
-            found = db.execute(
-                select(
-                    TOTALS.c.id,
-                    TOTALS.c.learner_id,
-                    TOTALS.c.period_kind,
-                    TOTALS.c.period_key,
-                    TOTALS.c.xp,
-                    TOTALS.c.listed,
-                )
-                .where(
-                    TOTALS.c.learner_id.in_(part),
-                    tuple_(TOTALS.c.period_kind, TOTALS.c.period_key).in_(keys),
-                )
-                # Locked as read, so the noted XP is the one the bump starts from.
-                .with_for_update()
-            )
-            for tid, lid, kind, key, xp, listed in found:
-                existing[(lid, kind, key)] = tid
-                before[(lid, kind, key)] = (xp, bool(listed))
-    latest = bindparam("latest", type_=UtcDateTime())
-    bump = (
-        update(TOTALS)
-        .where(TOTALS.c.id == bindparam("tid"))
-        .values(
-            xp=TOTALS.c.xp + bindparam("dp"),
-            reached_at=case((TOTALS.c.reached_at < latest, latest), else_=TOTALS.c.reached_at),
-        )
-    )
-    bumps = [
-        dict(tid=existing[group], dp=points, latest=moment)
-        for group, (points, moment, _first) in delta.items()
-        if group in existing and points > 0
-    ]
-    board_index.note_before(
-        {group: before[group] for group, (points, _m, _f) in delta.items() if group in before}
-    )
-    for part in chunked(bumps, INSERT_CHUNK):
-        db.execute(bump, part)
-    fresh = [group for group in delta if group not in existing]
-    listed = board_index.listed_of(group[0] for group in fresh)
-    new = [
-        dict(
-            learner_id=group[0],
-            period_kind=group[1],
-            period_key=group[2],
-            xp=delta[group][0],
-            reached_at=delta[group][1] or delta[group][2],
-            listed=listed.get(group[0], False),
-        )
-        for group in fresh
-    ]
-    for part in chunked(new, INSERT_CHUNK):
-        try:
-            with db.begin_nested():
-                db.execute(insert(TOTALS), part)
-            board_index.note_before(
-                {(row["learner_id"], row["period_kind"], row["period_key"]): None for row in part}
-            )
-        except IntegrityError:
-            # A live award created one of these buckets meanwhile: one upsert each.
-            for row in part:
-                add_to_bucket(
-                    row["learner_id"],
-                    row["period_kind"],
-                    row["period_key"],
-                    row["xp"],
-                    row["reached_at"],
-                )
+__all__ = [
+    "add_to_bucket",
+    "apply_totals",
+    "insert_event",
+    "insert_level_ups",
+    "insert_rows",
+    "key_used",
+    "learner_state",
+    "lock_learner",
+    "read_states",
+    "totals_delta",
+    "used_keys",
+]

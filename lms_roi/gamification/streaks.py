@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms_roi.db import IN_CHUNK, chunked, session
 from lms_roi.models import Streak, XpEvent
+from lms_roi.sql_lists import insert_many, one_of
 
 from .planner import LEARNING_REASONS
 
@@ -108,7 +109,7 @@ def active_days(learner_ids: Iterable[int]) -> dict[int, set[date]]:
         rows = session().execute(
             select(XpEvent.learner_id, XpEvent.local_day)
             .where(
-                XpEvent.learner_id.in_(part),
+                one_of(XpEvent.learner_id, part),
                 XpEvent.reason.in_(LEARNING_REASONS),
                 XpEvent.flagged.is_(False),
             )
@@ -138,7 +139,7 @@ def existing(learner_ids: Iterable[int] | None = None) -> dict[int, tuple[int, S
     found: dict[int, tuple[int, StreakState]] = {}
     parts = [None] if learner_ids is None else chunked(sorted(set(learner_ids)), IN_CHUNK)
     for part in parts:
-        stmt = query if part is None else query.where(STREAKS.c.learner_id.in_(part))
+        stmt = query if part is None else query.where(one_of(STREAKS.c.learner_id, part))
         for row_id, learner_id, current, longest, last in session().execute(stmt):
             found[learner_id] = (row_id, StreakState(current, longest, last))
     return found
@@ -185,7 +186,7 @@ def write(states: dict[int, StreakState], stored: dict | None = None) -> int:
     for part in chunked(new, 5000):
         try:
             with db.begin_nested():
-                db.execute(insert(STREAKS), part)
+                insert_many(db, STREAKS, part)
         except IntegrityError:
             # A live award created one of these rows meanwhile: set it instead.
             for row in part:

@@ -33,6 +33,7 @@ from lms_roi.models import (
 )
 from lms_roi.services.mentees import organisation_today
 from lms_roi.signals import module_completed
+from lms_roi.sql_lists import insert_many, one_of
 
 FOLLOW_UP_OFFSETS = (30, 60, 90)
 # Days a follow-up can still be answered after its due date.
@@ -159,7 +160,7 @@ def record_completions(rows: Sequence[dict], source: str = "import") -> BatchCou
                 Completion.completed_at,
                 Completion.id,
                 Completion.score,
-            ).where(Completion.learner_id.in_(part), Completion.module_id.in_(module_ids))
+            ).where(one_of(Completion.learner_id, part), Completion.module_id.in_(module_ids))
         )
         for learner_id, module_id, moment, completion_id, score in result:
             existing[(learner_id, module_id, moment)] = (completion_id, score)
@@ -187,7 +188,7 @@ def record_completions(rows: Sequence[dict], source: str = "import") -> BatchCou
     # Core executemany, not the ORM's bulk path nor RETURNING: SQLite would send
     # one statement per row for either.
     for part in chunked(inserts, INSERT_CHUNK):
-        db.execute(Completion.__table__.insert(), part)
+        insert_many(db, Completion.__table__, part)
     if updates:
         db.execute(update(Completion), updates)
     counts.inserted, counts.updated = len(inserts), len(updates)
@@ -209,13 +210,14 @@ def _mark_progress_completed(done: list[tuple[int, int, datetime]]) -> None:
         if (learner_id, module_id) not in first or moment < first[(learner_id, module_id)]:
             first[(learner_id, module_id)] = moment
     db = session()
-    for part in chunked(list(first), IN_CHUNK):
-        started = db.execute(
+    # By learner (a few rows each), the pairs picked here: one list parameter, not pairs.
+    for part in chunked(sorted({learner_id for learner_id, _module_id in first}), IN_CHUNK):
+        open_rows = db.execute(
             select(ModuleProgress.id, ModuleProgress.learner_id, ModuleProgress.module_id).where(
-                tuple_(ModuleProgress.learner_id, ModuleProgress.module_id).in_(part),
-                ModuleProgress.completed_at.is_(None),
+                one_of(ModuleProgress.learner_id, part), ModuleProgress.completed_at.is_(None)
             )
-        ).all()
+        )
+        started = [(pid, lid, mid) for pid, lid, mid in open_rows if (lid, mid) in first]
         if started:
             db.execute(
                 update(ModuleProgress),
@@ -518,14 +520,13 @@ def _schedule_follow_ups(done: list[tuple[int, int, datetime]]) -> None:
         if offsets:
             due[pair] = offsets
     scheduled: set[tuple[int, int]] = set()
-    for part in chunked(list(due), IN_CHUNK):
-        scheduled.update(
-            db.execute(
-                select(FollowUp.learner_id, FollowUp.module_id)
-                .where(tuple_(FollowUp.learner_id, FollowUp.module_id).in_(part))
-                .distinct()
-            ).all()
+    for part in chunked(sorted({learner_id for learner_id, _module_id in due}), IN_CHUNK):
+        pairs = db.execute(
+            select(FollowUp.learner_id, FollowUp.module_id)
+            .where(one_of(FollowUp.learner_id, part))
+            .distinct()
         )
+        scheduled.update((lid, mid) for lid, mid in pairs if (lid, mid) in due)
     rows = [
         dict(learner_id=pair[0], module_id=pair[1], offset_days=offset, due_on=due_on)
         for pair, offsets in due.items()
@@ -533,7 +534,7 @@ def _schedule_follow_ups(done: list[tuple[int, int, datetime]]) -> None:
         for offset, due_on in offsets
     ]
     for part in chunked(rows, INSERT_CHUNK):
-        db.execute(FollowUp.__table__.insert(), part)
+        insert_many(db, FollowUp.__table__, part)
 
 
 def _send_batch_signals(done: list[tuple[int, int, datetime]]) -> None:
@@ -563,7 +564,7 @@ def _learner_zones(learner_ids: set[int]) -> dict[int, str | None]:
     for part in chunked(sorted(learner_ids), IN_CHUNK):
         zones.update(
             session()
-            .execute(select(Learner.id, Learner.timezone).where(Learner.id.in_(part)))
+            .execute(select(Learner.id, Learner.timezone).where(one_of(Learner.id, part)))
             .all()
         )
     return zones

@@ -307,7 +307,7 @@ def _evaluate_badges(learner_ids: set[int]) -> None:
     """Badges the new attempts earned (perfect quizzes...), dated when they were met."""
     from lms_roi.gamification import badges
 
-    badges.evaluate_history(sorted(learner_ids))
+    badges.evaluate_history(sorted(learner_ids), returned=False)
 
 
 def process_activity(activity_iri: str) -> int:

@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms_roi.db import IN_CHUNK, chunked, session
 from lms_roi.models import Learner, Module, RoleGrant, XapiActivityMap
+from lms_roi.sql_lists import one_of
 
 ANY_HOME_PAGE = "*"
 
@@ -107,7 +108,7 @@ def _find_learners(keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     for part_names, part_emails in _paired_chunks(names, emails):
         rows = db.execute(
             select(Learner.id, Learner.external_id, Learner.email).where(
-                or_(Learner.external_id.in_(part_names), Learner.email.in_(part_emails))
+                or_(one_of(Learner.external_id, part_names), one_of(Learner.email, part_emails))
             )
         )
         wanted_names, wanted_emails = set(part_names), set(part_emails)

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import false, insert, select, update
+from sqlalchemy import false, select, update
 
 from lms_roi.db import chunked, session, utcnow
 from lms_roi.errors import ConflictError, DomainError
 from lms_roi.models import XapiClient, XapiStatement
+from lms_roi.sql_lists import insert_many, one_of
 
 from . import processing
 from .formats import agent_key, format_timestamp, parse_timestamp
@@ -137,7 +138,7 @@ def _existing_hashes(ids: list[str]) -> dict[str, str]:
             session()
             .execute(
                 select(XapiStatement.statement_id, XapiStatement.content_hash).where(
-                    XapiStatement.statement_id.in_(chunk)
+                    one_of(XapiStatement.statement_id, chunk)
                 )
             )
             .all()
@@ -176,7 +177,7 @@ def _voided_ahead(ids: list[str]) -> dict[str, str]:
     for chunk in chunked(ids):
         rows = session().execute(
             select(XapiStatement.object_id, XapiStatement.statement_id).where(
-                XapiStatement.object_id.in_(chunk),
+                one_of(XapiStatement.object_id, chunk),
                 XapiStatement.object_type == "StatementRef",
                 XapiStatement.verb == VOIDED,
             )
@@ -232,7 +233,7 @@ def _rows(new, client, authority: dict, version: str, voided_ahead: dict[str, st
 
 def _insert(rows: list[dict]) -> None:
     """One multi-row INSERT of the new statements, their outcome included."""
-    session().execute(insert(STATEMENTS), rows)
+    insert_many(session(), STATEMENTS, rows)
 
 
 def _object_key(target: dict, object_type: str) -> str:

@@ -73,7 +73,7 @@ def test_an_admin_connects_a_platform_and_revokes_it(browsing):
     # The platform sends a statement with what the page showed.
     assert _send(endpoint, key, secret) == 200
     page.goto(browsing.url("/roi/admin/xapi-clients"))
-    row = page.get_by_role("row").filter(has_text=key)
+    row = page.get_by_role("row").filter(has_text=key[:12])
     expect(row).to_contain_text(name)
     expect(row).to_contain_text(t("active"))
     expect(row).not_to_contain_text(t("never"))  # last used: just now
@@ -83,7 +83,7 @@ def test_an_admin_connects_a_platform_and_revokes_it(browsing):
     expect(page.get_by_role("status")).to_have_text(
         t("The client “%(name)s” is revoked: it can no longer send statements.", name=name)
     )
-    row = page.get_by_role("row").filter(has_text=key)
+    row = page.get_by_role("row").filter(has_text=key[:12])
     expect(row.get_by_role("button")).to_have_count(0)
     browsing.check(page, "client-revoked")
     assert _send(endpoint, key, secret) == 401

@@ -14,7 +14,7 @@ import pytest
 
 from lms_roi.analytics.diagnostics import placebo_effect, placebo_windows
 from lms_roi.analytics.effects import RoiParams, eligible_controls, estimate_effect
-from lms_roi.analytics.estimate import _estimate_pair
+from lms_roi.analytics.estimate import _estimate_kpi
 from lms_roi.analytics.outlier_pool import ChangePool
 from lms_roi.analytics.pair_effects import PairInput
 from lms_roi.analytics.panel import KpiPanel, Windows, day_numbers, placebo_bounds, real_bounds
@@ -92,7 +92,9 @@ def _vectorised(values, first, treated, direction, params):
         direction,
     )
     pool = ChangePool(real.changes)
-    done = _estimate_pair(real, placebo, pool, panel.learners, pair, 1, NO_FOLLOW_UPS, params)
+    (done,) = _estimate_kpi(real, placebo, pool, panel.learners, [pair], params)
+    if done.result is not None:
+        done.result.n_outliers, done.result.outliers = len(done.outliers), done.outliers
     return done.result, done.placebo
 
 
@@ -131,3 +133,58 @@ def test_the_cases_cover_outliers_and_ties():
         result, _ = _vectorised(values, first, treated, 1, RoiParams())
         flagged += result.n_outliers
     assert flagged >= 8
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_batch_of_pairs_gives_each_pair_its_own_answer(seed, monkeypatch):
+    # Several units of one KPI computed together (in chunks of a few pairs) must each get
+    # what the pair-by-pair functions give them alone.
+    from lms_roi.analytics import batch_did
+    from lms_roi.analytics.batch_did import PairBatch, did_batch
+    from lms_roi.analytics.outlier_batch import outlier_rows_batch
+    from lms_roi.analytics.pair_effects import did, outlier_rows, treated_changes
+
+    monkeypatch.setattr(batch_did, "CHUNK_ELEMENTS", 40)
+    values, first, _ = _case(seed, integers=seed % 3 == 2)
+    params = RoiParams(min_control=3 + seed % 3)
+    panel = KpiPanel.build(
+        values["learner_id"].to_numpy(), day_numbers(values["period_start"]), values["value"]
+    )
+    rng = np.random.default_rng(seed)
+    completers = first[panel.index(first["learner_id"].to_numpy()) >= 0]
+    pairs = []
+    for _ in range(5):
+        treated = first[rng.random(len(first)) < 0.6]
+        if not len(treated):
+            treated = first.iloc[:1]
+        pairs.append(
+            PairInput(
+                treated["learner_id"].to_numpy(dtype=np.int64),
+                panel.index(treated["learner_id"].to_numpy()),
+                day_numbers(treated["t"]),
+                panel.index(completers["learner_id"].to_numpy()),
+                day_numbers(completers["t"]),
+                1,
+            )
+        )
+    days = np.unique(np.concatenate([p.days for p in pairs]))
+    real = Windows(panel, days, real_bounds(days, params))
+    pool = ChangePool(real.changes)
+    batch = PairBatch.of(pairs)
+    change = batch.treated_changes(real)
+    flagged = outlier_rows_batch(real, pool, batch, change, len(pairs), params)
+    estimates = did_batch(real, batch, change, len(pairs), params)
+    none = np.empty(0, dtype=np.int64)
+    for pair, rows, result in zip(pairs, flagged, estimates, strict=True):
+        alone = treated_changes(real, pair)
+        assert rows.tolist() == outlier_rows(real, pool, pair, alone, params).tolist()
+        expected = did(real, pair, alone, none, params)
+        assert (result is None) == (expected is None)
+        if result is not None:
+            assert (result.n_treated, result.n_control, result.learners) == (
+                expected.n_treated,
+                expected.n_control,
+                expected.learners,
+            )
+            assert result.effect == pytest.approx(expected.effect, rel=1e-9)
+            assert result.std_error == pytest.approx(expected.std_error, rel=1e-9)
