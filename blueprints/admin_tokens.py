@@ -31,6 +31,7 @@ from lms_roi.services.tokens import (
 
 from .admin import admin
 from .forms import CheckboxesField
+from .sent_once import SentOnce, already_sent, mark_sent
 
 #: How long a new token lives unless the admin picks another date.
 DEFAULT_DAYS = 90
@@ -38,7 +39,7 @@ DEFAULT_DAYS = 90
 STATUSES = {"active": _l("Active"), "revoked": _l("Revoked"), "expired": _l("Expired")}
 
 
-class NewTokenForm(FlaskForm):
+class NewTokenForm(SentOnce, FlaskForm):
     """A token for one person: a name, some of their roles, a last day of validity."""
 
     person = StringField(
@@ -89,7 +90,11 @@ def api_token_new():
     if request.method == "GET":
         form.person.data = request.args.get("person", "")
         form.expires_on.data = organisation_today() + timedelta(days=DEFAULT_DAYS)
-    if form.validate_on_submit():
+    sent = form.validate_on_submit()
+    if sent and already_sent(form):
+        flash(_("This form was already sent and its token created; find it below."), "info")
+        return redirect(url_for(".api_tokens"))
+    if sent:
         holder = find_holder(form.person.data)
         try:
             if holder is None:
@@ -104,6 +109,7 @@ def api_token_new():
                 actor=current_person(),
             )
             session().commit()
+            mark_sent(form)
         except DomainError as error:
             session().rollback()
             fields = {"roles": form.roles, "expires_at": form.expires_on}

@@ -18,9 +18,10 @@ from lms_roi.policy import current_person, policy
 from lms_roi.xapi.clients import NAME_MAX, create_client, list_clients, revoke_client
 
 from .admin import admin
+from .sent_once import SentOnce, already_sent, mark_sent
 
 
-class NewXapiClientForm(FlaskForm):
+class NewXapiClientForm(SentOnce, FlaskForm):
     """The name of the platform a new client stands for."""
 
     name = StringField(
@@ -47,10 +48,15 @@ def endpoint_url() -> str:
 def xapi_clients():
     form = NewXapiClientForm()
     created = None
-    if form.validate_on_submit():
+    sent = form.validate_on_submit()
+    if sent and already_sent(form):
+        flash(_("This form was already sent and its client created; find it below."), "info")
+        return redirect(url_for(".xapi_clients"))
+    if sent:
         try:
             client, secret = create_client(form.name.data, actor=current_person())
             session().commit()
+            mark_sent(form)
         except DomainError as error:
             session().rollback()
             form.name.errors = [*form.name.errors, error.message]

@@ -214,7 +214,7 @@ def statements_get():
         response = _single(args)
     else:
         query = parse_query(args)
-        rows, more = list_statements(query)
+        rows, more = list_statements(query, client_id=g.lms_roi_xapi_client.id)
         response = jsonify(
             {
                 "statements": [as_format(row.raw, query.format) for row in rows],
@@ -238,7 +238,9 @@ def _single(args):
         raise bad_parameter("format", _("must be exact, canonical or ids"))
     if args.get("attachments", "false").lower() != "false":
         raise bad_parameter("attachments", _("only %(value)s is supported", value="false"))
-    row = find_statement(args[name], voided=name == "voidedStatementId")
+    row = find_statement(
+        args[name], voided=name == "voidedStatementId", client_id=g.lms_roi_xapi_client.id
+    )
     if row is None:
         return error(404, "not_found", _("no statement with this id"), name)
     response = jsonify(as_format(row.raw, fmt))

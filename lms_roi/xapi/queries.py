@@ -140,20 +140,30 @@ def _from_token(token: str) -> StatementQuery:
         ) from None
 
 
-def find_statement(statement_id: str, *, voided: bool) -> XapiStatement | None:
-    """The statement with this id: voided ones only when ``voided``, others only when not."""
+def find_statement(statement_id: str, *, voided: bool, client_id: int) -> XapiStatement | None:
+    """The statement with this id sent by the client ``client_id``: voided ones only
+    when ``voided``, others only when not."""
     if not is_uuid(statement_id):
         raise bad_parameter("statementId", _("must be a UUID"))
     return session().scalar(
         select(XapiStatement).where(
-            XapiStatement.statement_id == statement_id.lower(), XapiStatement.voided.is_(voided)
+            XapiStatement.statement_id == statement_id.lower(),
+            XapiStatement.voided.is_(voided),
+            XapiStatement.client_id == client_id,
         )
     )
 
 
-def list_statements(query: StatementQuery) -> tuple[list[XapiStatement], bool]:
-    """A page of statements matching ``query`` (never voided ones) and whether more follow."""
-    stmt = select(XapiStatement).where(XapiStatement.voided.is_(False))
+def list_statements(query: StatementQuery, *, client_id: int) -> tuple[list[XapiStatement], bool]:
+    """A page of the statements the client ``client_id`` sent that match ``query`` (never
+    voided ones), and whether more follow.
+
+    A client reads only its own statements: each source (a Moodle site, an authoring
+    tool) sees what it sent, never another source's learners.
+    """
+    stmt = select(XapiStatement).where(
+        XapiStatement.voided.is_(False), XapiStatement.client_id == client_id
+    )
     if query.agent is not None:
         stmt = stmt.where(
             or_(

@@ -67,12 +67,12 @@ def store_statements(
     ids = _statement_ids(statements)
     hashes = [content_hash(statement) for statement in statements]
     _begin_writing()
-    existing = _existing_hashes([sid for sid, s in zip(ids, statements, strict=True) if "id" in s])
+    existing = _existing([sid for sid, s in zip(ids, statements, strict=True) if "id" in s])
     new = []
     for sid, digest, statement in zip(ids, hashes, statements, strict=True):
         if sid not in existing:
             new.append((sid, digest, statement))
-        elif existing[sid] != digest:
+        elif not existing[sid].matches(digest, statement.get("timestamp")):
             raise ConflictError(
                 "statement_conflict",
                 _("a different statement with the id %(id)s is already stored", id=sid),
@@ -81,9 +81,11 @@ def store_statements(
     if not new:
         return Stored(ids=ids, created=[])
     voiding = {sid: s["object"]["id"].lower() for sid, _h, s in new if s["verb"]["id"] == VOIDED}
+    client_id = client.id if client is not None else None
     _refuse_voiding_a_voiding_statement(voiding)
-    voided_ahead = _voided_ahead([sid for sid, _h, s in new if "id" in s])
-    rows = _rows(new, client, authority, version, voided_ahead)
+    _refuse_voiding_others(voiding, client_id)
+    voided_ahead = _voided_ahead([sid for sid, _h, s in new if "id" in s], client_id)
+    rows = _rows(new, client_id, authority, version, voided_ahead)
     to_process = [row for row in rows if row["statement_id"] not in voiding and not row["voided"]]
     if to_process:
         # Before the insert: each row is written once, with its outcome.
@@ -131,18 +133,38 @@ def _statement_ids(statements: Sequence[dict]) -> list[str]:
     return ids
 
 
-def _existing_hashes(ids: list[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
+@dataclass(frozen=True)
+class _Kept:
+    """What a stored statement is compared by: its content hash and the timestamp its
+    sender gave (None when the LRS set it)."""
+
+    digest: str
+    timestamp: datetime | None
+
+    def matches(self, digest: str, timestamp: str | None) -> bool:
+        """Whether a statement sent again is this one: same content, and the same
+        instant when both sides give a timestamp (one the LRS set could differ)."""
+        if digest != self.digest:
+            return False
+        if timestamp is None or self.timestamp is None:
+            return True
+        return format_timestamp(parse_timestamp(timestamp)) == format_timestamp(self.timestamp)
+
+
+def _existing(ids: list[str]) -> dict[str, _Kept]:
+    found: dict[str, _Kept] = {}
+    columns = (
+        XapiStatement.statement_id,
+        XapiStatement.content_hash,
+        XapiStatement.timestamp,
+        XapiStatement.stored,
+    )
     for chunk in chunked(ids):
-        found.update(
-            session()
-            .execute(
-                select(XapiStatement.statement_id, XapiStatement.content_hash).where(
-                    one_of(XapiStatement.statement_id, chunk)
-                )
-            )
-            .all()
-        )
+        rows = session().execute(select(*columns).where(one_of(XapiStatement.statement_id, chunk)))
+        for sid, digest, timestamp, stored in rows:
+            # The LRS sets a missing timestamp to the stored time, to the millisecond.
+            given = None if timestamp == stored else timestamp
+            found[sid] = _Kept(digest, given)
     return found
 
 
@@ -171,26 +193,64 @@ def _refuse_voiding_a_voiding_statement(voiding: dict[str, str]) -> None:
         )
 
 
-def _voided_ahead(ids: list[str]) -> dict[str, str]:
-    """Statements voided before they arrived: target id -> id of the voiding statement."""
+def _refuse_voiding_others(voiding: dict[str, str], client_id: int | None) -> None:
+    """Only the client that sent a statement may void it (xAPI Data 2.3.2: 403 for a
+    source not allowed to): refuse the batch. Statements stored without a client (the
+    platform's own) and targets not stored yet are no obstacle."""
+    if not voiding or client_id is None:
+        return
+    others: set[str] = set()
+    for chunk in chunked(sorted(set(voiding.values()))):
+        others.update(
+            session().scalars(
+                select(XapiStatement.statement_id).where(
+                    one_of(XapiStatement.statement_id, chunk),
+                    XapiStatement.client_id.is_not(None),
+                    XapiStatement.client_id != client_id,
+                )
+            )
+        )
+    if others:
+        refused = DomainError(
+            "not_your_statement",
+            _(
+                "statement %(id)s was sent by another xAPI client: only its sender can void it",
+                id=sorted(others)[0],
+            ),
+            "object.id",
+        )
+        refused.status = 403
+        raise refused
+
+
+def _voided_ahead(ids: list[str], client_id: int | None) -> dict[str, str]:
+    """Statements voided before they arrived, by the client now sending them: target id ->
+    id of the voiding statement."""
     found: dict[str, str] = {}
+    same_client = (
+        XapiStatement.client_id.is_(None)
+        if client_id is None
+        else XapiStatement.client_id == client_id
+    )
     for chunk in chunked(ids):
         rows = session().execute(
             select(XapiStatement.object_id, XapiStatement.statement_id).where(
                 one_of(XapiStatement.object_id, chunk),
                 XapiStatement.object_type == "StatementRef",
                 XapiStatement.verb == VOIDED,
+                same_client,
             )
         )
         found.update(rows.all())
     return found
 
 
-def _rows(new, client, authority: dict, version: str, voided_ahead: dict[str, str]) -> list[dict]:
+def _rows(
+    new, client_id: int | None, authority: dict, version: str, voided_ahead: dict[str, str]
+) -> list[dict]:
     stored_at = _now_in_milliseconds()
     stored_text = format_timestamp(stored_at)
     default_version = "2.0.0" if version == "2.0" else "1.0.0"
-    client_id = client.id if client is not None else None
     rows = []
     for sid, digest, statement in new:
         raw = {**statement, "id": sid, "stored": stored_text, "authority": authority}
@@ -274,40 +334,79 @@ def _now_in_milliseconds() -> datetime:
 
 
 def content_hash(statement: dict) -> str:
-    """SHA-256 of what makes the statement itself (xAPI statement comparison).
+    """SHA-256 of what makes the statement itself (xAPI 1.0.3 §2.3.1, statement comparison).
 
-    Left out or normalised: what the LRS adds (id, stored, authority, version), an
-    Activity object's definition (the LRS may keep a newer one), the timestamp's
-    time zone and precision beyond milliseconds, the case of UUIDs, the order of a
-    group's members and ``5`` against ``5.0`` in scores.
+    Left out or normalised, as the exceptions to statement immutability ask: what the
+    LRS adds or may set (id, stored, authority, version, timestamp — compared apart by
+    :func:`store_statements`, only when both sides give one), attachments, the Verb's
+    ``display``, Activity definitions (the LRS may keep a newer one), the case of
+    UUIDs and of e-mail domains, the order of a group's members, and ``5`` against
+    ``5.0`` in scores. ``result.duration`` stays a string, as the spec asks.
     """
-    body = {key: value for key, value in statement.items() if key not in LRS_PROPERTIES}
-    if "timestamp" in body:
-        body["timestamp"] = format_timestamp(parse_timestamp(body["timestamp"]))
-    body["actor"] = _sorted_members(body["actor"])
-    target = body["object"]
-    kind = target.get("objectType", "Activity")
-    if kind == "Activity":
-        body["object"] = {k: v for k, v in target.items() if k != "definition"}
-    elif kind == "StatementRef":
-        body["object"] = {**target, "id": target["id"].lower()}
-    elif kind in ("Agent", "Group"):
-        body["object"] = _sorted_members(target)
-    score = (body.get("result") or {}).get("score")
-    if score:
-        body["result"] = {**body["result"], "score": {k: _plain(v) for k, v in score.items()}}
-    context = body.get("context")
-    if context and "registration" in context:
-        body["context"] = {**context, "registration": context["registration"].lower()}
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    body = {
+        key: value
+        for key, value in statement.items()
+        if key not in LRS_PROPERTIES and key not in ("timestamp", "attachments")
+    }
+    text = json.dumps(_normalised(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _sorted_members(agent: dict) -> dict:
-    if "member" not in agent:
-        return agent
-    members = sorted(agent["member"], key=lambda m: json.dumps(m, sort_keys=True))
-    return {**agent, "member": members}
+def _normalised(body: dict) -> dict:
+    """A statement (or sub-statement) body as compared: see :func:`content_hash`."""
+    body = {**body, "actor": _agent(body["actor"])}
+    body["verb"] = {k: v for k, v in body["verb"].items() if k != "display"}
+    target = body["object"]
+    kind = target.get("objectType", "Activity")
+    if kind == "Activity":
+        body["object"] = _activity(target)
+    elif kind == "StatementRef":
+        body["object"] = {**target, "id": target["id"].lower()}
+    elif kind in ("Agent", "Group"):
+        body["object"] = _agent(target)
+    elif kind == "SubStatement":
+        body["object"] = _normalised({k: v for k, v in target.items() if k != "timestamp"})
+    score = (body.get("result") or {}).get("score")
+    if score:
+        body["result"] = {**body["result"], "score": {k: _plain(v) for k, v in score.items()}}
+    if body.get("context"):
+        body["context"] = _context(body["context"])
+    return body
+
+
+def _context(context: dict) -> dict:
+    context = dict(context)
+    if "registration" in context:
+        context["registration"] = context["registration"].lower()
+    for role in ("instructor", "team"):
+        if role in context:
+            context[role] = _agent(context[role])
+    if "statement" in context:
+        context["statement"] = {**context["statement"], "id": context["statement"]["id"].lower()}
+    activities = context.get("contextActivities")
+    if activities:
+        context["contextActivities"] = {
+            kind: [_activity(a) for a in (listed if type(listed) is list else [listed])]
+            for kind, listed in activities.items()
+        }
+    return context
+
+
+def _activity(activity: dict) -> dict:
+    return {k: v for k, v in activity.items() if k != "definition"}
+
+
+def _agent(agent: dict) -> dict:
+    """An Agent or Group with its e-mail domain in lower case and its members sorted."""
+    agent = dict(agent)
+    mbox = agent.get("mbox")
+    if type(mbox) is str and "@" in mbox:
+        local, _at, domain = mbox.rpartition("@")
+        agent["mbox"] = f"{local}@{domain.lower()}"
+    if "member" in agent:
+        members = [_agent(member) for member in agent["member"]]
+        agent["member"] = sorted(members, key=lambda m: json.dumps(m, sort_keys=True))
+    return agent
 
 
 def _plain(number):

@@ -49,6 +49,25 @@ def test_an_admin_creates_a_client_sees_its_secret_once_and_it_works(app, admin)
     assert "never" not in admin.get(PAGE).get_data(as_text=True)  # last used is shown
 
 
+def test_sending_the_form_again_creates_no_second_client(app, admin):
+    page = admin.get(PAGE).get_data(as_text=True)
+    once = re.search(r'name="once" type="hidden" value="([0-9a-f]+)"', page).group(1)
+    assert admin.post(PAGE, data={"name": "Moodle", "once": once}).status_code == 200
+    # The browser's "reload" after the POST sends the same form again.
+    again = admin.post(PAGE, data={"name": "Moodle", "once": once})
+    assert again.status_code == 302 and again.headers["Location"].endswith(PAGE)
+    listing = admin.get(PAGE).get_data(as_text=True)
+    assert "This form was already sent and its client created; find it below." in listing
+    with app.app_context():
+        assert session().query(XapiClient).count() == 1
+    # A fresh form creates the next one.
+    fresh = re.search(r'name="once" type="hidden" value="([0-9a-f]+)"', listing).group(1)
+    assert fresh != once
+    assert admin.post(PAGE, data={"name": "Moodle 2", "once": fresh}).status_code == 200
+    with app.app_context():
+        assert session().query(XapiClient).count() == 2
+
+
 def test_revoking_a_client_stops_it_at_once(app, admin):
     html = admin.post(PAGE, data={"name": "Old LMS"}).get_data(as_text=True)
     key = re.search(r'data-testid="new-key">([0-9a-f]+)<', html).group(1)

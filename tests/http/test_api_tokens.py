@@ -4,6 +4,7 @@ and the admin pages that create (shown once), list and revoke them."""
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -148,6 +149,20 @@ def test_admin_creates_a_token_shown_once(app, db, client):
         assert token.scopes == ["analyst"] and token.expires_at > utcnow() + timedelta(days=29)
         audit = db.session.scalar(select(AuditLog).where(AuditLog.action == "api_token.created"))
         assert audit.target_id == token.prefix and audit.actor_id is not None
+
+
+def test_reloading_the_created_page_creates_no_second_token(app, db, client):
+    _admin(app, db, client)
+    form = client.get("/roi/admin/api-tokens/new").get_data(as_text=True)
+    once = re.search(r'name="once" type="hidden" value="([0-9a-f]+)"', form).group(1)
+    data = {"person": "nadia@example.com", "name": "BI export", "roles": ["analyst"]}
+    assert client.post("/roi/admin/api-tokens/new", data=data | {"once": once}).status_code == 200
+    again = client.post("/roi/admin/api-tokens/new", data=data | {"once": once})
+    assert again.status_code == 302 and again.headers["Location"].endswith("/roi/admin/api-tokens")
+    listing = client.get("/roi/admin/api-tokens").get_data(as_text=True)
+    assert "This form was already sent and its token created; find it below." in listing
+    with app.app_context():
+        assert db.session.query(ApiToken).count() == 1
 
 
 def test_admin_refuses_a_role_the_person_lacks_and_an_unknown_person(app, db, client):

@@ -151,6 +151,47 @@ def test_the_same_statement_again_changes_nothing(app, lrs):
     assert after.raw == before.raw and after.stored == before.stored
 
 
+def test_what_the_spec_lets_differ_is_not_a_conflict(app, lrs):
+    # xAPI 1.0.3 §2.3.1: the verb's display, attachments, a timestamp the LRS set,
+    # the case of an e-mail domain, activity definitions in the context and a single
+    # context activity against a list of one are not part of the statement.
+    sid = new_id()
+    body = statement(sid=sid)
+    body["actor"] = {"mbox": "mailto:Ana@Example.ORG"}
+    body["context"] = {"contextActivities": {"parent": {"id": "https://lms.example.org/c/1"}}}
+    del body["timestamp"]
+    assert lrs.post(body).get_json() == [sid]
+    again = copy.deepcopy(body)
+    again["verb"]["display"] = {"fr-FR": "a terminé"}
+    again["actor"]["mbox"] = "mailto:Ana@example.org"
+    again["timestamp"] = "2026-03-10T09:30:00Z"
+    again["context"]["contextActivities"]["parent"] = [
+        {"id": "https://lms.example.org/c/1", "definition": {"name": {"en": "Course"}}}
+    ]
+    assert lrs.post(again).get_json() == [sid]
+    del again["timestamp"]
+    assert lrs.put(again, sid).status_code == 204
+    assert _count(app) == 1
+
+
+def test_a_given_timestamp_sent_again_without_it_or_with_another(app, lrs):
+    sid = new_id()
+    body = statement(sid=sid)
+    assert "timestamp" in body
+    lrs.post(body)
+    without = {k: v for k, v in body.items() if k != "timestamp"}
+    assert lrs.post(without).get_json() == [sid]
+    later = body | {"timestamp": "2026-03-11T09:30:00Z"}
+    response = lrs.post(later)
+    assert response.status_code == 409
+    assert response.get_json()["code"] == "statement_conflict"
+    # The user-set part of an e-mail address is not case-insensitive.
+    other = copy.deepcopy(body)
+    other["actor"] = {"mbox": "mailto:ANA@example.com"}
+    assert lrs.post(other).status_code == 409
+    assert _count(app) == 1
+
+
 def test_the_same_id_with_other_content_is_a_conflict_and_nothing_is_stored(app, lrs):
     sid = new_id()
     lrs.post(statement(sid=sid))
@@ -217,6 +258,33 @@ def test_a_statement_voided_in_the_same_batch_or_before_it_came(app, lrs):
     assert lrs.post(statement(sid=second)).status_code == 200
     late = _row(app, second)
     assert late.voided is True and late.status == "no_effect"
+
+
+def test_a_client_reads_and_voids_only_what_it_sent(app, lrs, client):
+    with app.app_context():
+        other = Lrs(client, *make_client("Authoring tool"))
+    mine, theirs = new_id(), new_id()
+    lrs.post(statement(sid=mine))
+    other.post(statement(sid=theirs))
+    assert lrs.get(statementId=theirs).status_code == 404
+    assert [s["id"] for s in lrs.get().get_json()["statements"]] == [mine]
+    assert [s["id"] for s in other.get().get_json()["statements"]] == [theirs]
+    response = lrs.post([statement(), voiding(theirs)])
+    assert response.status_code == 403
+    assert response.get_json() == {
+        "code": "not_your_statement",
+        "message": f"statement {theirs} was sent by another xAPI client: "
+        "only its sender can void it",
+        "field": "object.id",
+    }
+    assert _count(app) == 2 and not _row(app, theirs).voided
+    # A voiding sent before its target only voids the target if the same client sends it.
+    later = new_id()
+    assert lrs.post(voiding(later)).status_code == 200
+    other.post(statement(sid=later))
+    assert not _row(app, later).voided
+    assert other.post(voiding(theirs)).status_code == 200
+    assert _row(app, theirs).voided
 
 
 def test_a_voiding_statement_cannot_be_voided(app, lrs):
