@@ -12,11 +12,11 @@ from .batch_did import PairBatch, did_batch
 from .diagnostics import Placebo
 from .effects import EffectEstimate, RoiParams, participant_effect
 from .effects_table import Estimates
+from .kpis_ahead import KpisAhead
 from .money import attribution_claims, module_costs
 from .outlier_batch import outlier_rows_batch
-from .outlier_pool import ChangePool
 from .pair_effects import PairInput, did
-from .panel import KpiPanel, Windows, day_numbers, placebo_bounds, real_bounds
+from .panel import day_numbers
 
 
 @dataclass
@@ -71,6 +71,7 @@ def estimate(
     *,
     by_version: bool = False,
     module_ids: list[int] | None = None,
+    ahead: KpisAhead | None = None,
 ) -> Estimates:
     """Isolate each unit's effect on each linked KPI and convert it into money.
 
@@ -80,27 +81,36 @@ def estimate(
     training, the minimum detectable effect and the ``underpowered`` verdict.
 
     All pairs of a KPI share one read of its values and one computation of
-    every learner's change per window signature (:mod:`.panel`); each pair
-    then only touches its own completers (:mod:`.pair_effects`).
+    every learner's change per window signature (:mod:`.panel`), prepared by a
+    worker thread (``ahead``: one already started, else one of its own, see
+    :mod:`.kpis_ahead`); each pair then only touches its own completers
+    (:mod:`.pair_effects`).
     """
+    if ahead is None:
+        linked = inputs.module_kpis
+        if module_ids is not None:
+            linked = linked[linked["module_id"].isin(module_ids)]
+        completed = linked["module_id"].isin(inputs.completions["module_id"].unique())
+        with KpisAhead(linked.loc[completed, "kpi_id"].unique(), params) as own:
+            return estimate(inputs, params, by_version=by_version, module_ids=module_ids, ahead=own)
+    # The KPIs' values are being read and prepared in the worker thread, while this
+    # thread works out who was treated when.
     first = inputs.first_completions().reset_index(drop=True)
     first["unit"] = (
         list(zip(first["module_id"], first["version"], strict=True))
         if by_version
         else first["module_id"]
     )
-    pairs = (
-        first[["unit", "module_id"]]
-        .drop_duplicates("unit")
-        .merge(inputs.module_kpis, on="module_id")
-    )
+    units = first[["unit", "module_id"]].drop_duplicates("unit")
+    pairs = units.merge(inputs.module_kpis, on="module_id")
     if module_ids is not None:
         pairs = pairs[pairs["module_id"].isin(module_ids)]
     pairs = pairs.reset_index(drop=True)
-    claims = attribution_claims(first, inputs.module_kpis)
     kpis = inputs.kpis.set_index("kpi_id")
-    results = _estimate_pairs(first, pairs, inputs.follow_ups, kpis, params)
-    return effects_table.assemble(pairs, results, claims, kpis, params)
+    # The worker works the claims out once the KPIs are prepared.
+    claims = ahead.later(attribution_claims, first, inputs.module_kpis)
+    results = _estimate_pairs(ahead, first, pairs, inputs.follow_ups, kpis, params)
+    return effects_table.assemble(pairs, results, claims.result(), kpis, params)
 
 
 @dataclass
@@ -114,49 +124,55 @@ class _PairResult:
     direction: int
 
 
-def _estimate_pairs(first, pairs, follow_ups, kpis, params) -> list[_PairResult]:
-    """Every pair's estimate, KPI by KPI (one panel in memory at a time)."""
+def _estimate_pairs(ahead, first, pairs, follow_ups, kpis, params) -> list[_PairResult]:
+    """Every pair's estimate, KPI by KPI as ``ahead`` prepares them."""
     days = day_numbers(first["t"])
     learner_ids = first["learner_id"].to_numpy(dtype=np.int64)
     by_unit = first.groupby("unit", sort=False).indices
     by_module = first.groupby("module_id", sort=False).indices
-    values = loader.kpi_panel_rows(pairs["kpi_id"].unique()) if len(pairs) else None
     results: list[_PairResult | None] = [None] * len(pairs)
-    for kpi_id, group in pairs.groupby("kpi_id", sort=False):
-        mine = values["kpi_id"] == kpi_id
-        panel = KpiPanel.build(
-            values["learner_id"][mine], values["day"][mine], values["value"][mine]
-        )
-        rows = panel.index(learner_ids)
-        direction = 1 if kpis.loc[kpi_id, "direction"] == "higher" else -1
-        inputs = []
-        for unit, module_id in group[["unit", "module_id"]].itertuples(index=False):
-            treated = by_unit[unit]
-            completers = by_module[module_id]
-            completers = completers[rows[completers] >= 0]
-            completers = completers[np.argsort(days[completers], kind="stable")]
-            inputs.append(
-                PairInput(
-                    learner_ids[treated],
-                    rows[treated],
-                    days[treated],
-                    rows[completers],
-                    days[completers],
-                    direction,
-                )
-            )
-        kpi_days = np.unique(np.concatenate([pair.days for pair in inputs]))
-        real = Windows(panel, kpi_days, real_bounds(kpi_days, params))
-        placebo = Windows(panel, kpi_days, placebo_bounds(kpi_days, params))
-        pool = ChangePool(real.changes)
-        done = _estimate_kpi(real, placebo, pool, panel.learners, inputs, params)
-        for index, module_id, pair_done in zip(group.index, group["module_id"], done, strict=True):
-            if pair_done.result is None:
-                pair_done.result = _participant(pair_done, module_id, follow_ups)
-            pair_done.result.n_outliers = len(pair_done.outliers)
-            pair_done.result.outliers = pair_done.outliers
-            results[index] = pair_done
+    groups = list(pairs.groupby("kpi_id", sort=True))
+    ahead.give_days(
+        {
+            int(kpi_id): np.unique(np.concatenate([days[by_unit[u]] for u in group["unit"]]))
+            for kpi_id, group in groups
+        }
+    )
+    for kpi_id, group in groups:
+        work = ahead.prepared(int(kpi_id))
+        treated = (learner_ids, days, by_unit, by_module)
+        _estimate_group(work, kpi_id, group, treated, follow_ups, kpis, params, results)
     return results
+
+
+def _estimate_group(work, kpi_id, group, first, follow_ups, kpis, params, results) -> None:
+    """The pairs of one KPI (``group``), written into ``results`` at their index."""
+    learner_ids, days, by_unit, by_module = first
+    rows = work.panel.index(learner_ids)
+    direction = 1 if kpis.loc[kpi_id, "direction"] == "higher" else -1
+    inputs = []
+    for unit, module_id in group[["unit", "module_id"]].itertuples(index=False):
+        treated = by_unit[unit]
+        completers = by_module[module_id]
+        completers = completers[rows[completers] >= 0]
+        completers = completers[np.argsort(days[completers], kind="stable")]
+        inputs.append(
+            PairInput(
+                learner_ids[treated],
+                rows[treated],
+                days[treated],
+                rows[completers],
+                days[completers],
+                direction,
+            )
+        )
+    done = _estimate_kpi(work.real, work.placebo, work.pool, work.panel.learners, inputs, params)
+    for index, module_id, pair_done in zip(group.index, group["module_id"], done, strict=True):
+        if pair_done.result is None:
+            pair_done.result = _participant(pair_done, module_id, follow_ups)
+        pair_done.result.n_outliers = len(pair_done.outliers)
+        pair_done.result.outliers = pair_done.outliers
+        results[index] = pair_done
 
 
 def _estimate_kpi(real, placebo, pool, panel_learners, inputs, params) -> list[_PairResult]:

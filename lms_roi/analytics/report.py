@@ -19,6 +19,7 @@ from . import levels as lv
 from .cache import cached
 from .effects import RoiParams
 from .estimate import Estimates, RoiInputs, estimate
+from .kpis_ahead import KpisAhead
 from .loader import frame
 from .money import cost_lines, program_costs
 from .notes import method_notes
@@ -58,14 +59,17 @@ def roi_reports(bys: list[str], params: RoiParams | None = None) -> dict[str, Ro
 
 
 def _compute_reports(bys: list[str], params: RoiParams) -> dict[str, RoiReport]:
-    inputs = RoiInputs.load()
+    # The KPIs' values are read in a worker thread while the other inputs load.
+    with KpisAhead.linked(params) as ahead:
+        inputs = RoiInputs.load()
+        estimates: dict[bool, Estimates] = {
+            by_version: estimate(inputs, params, by_version=by_version, ahead=ahead)
+            for by_version in dict.fromkeys(by == "version" for by in bys)
+        }
     levels, enrolled = lv.learner_levels(), lv.enrolled_learners()
-    estimates: dict[bool, Estimates] = {}
     reports = {}
     for by in bys:
         by_version = by == "version"
-        if by_version not in estimates:
-            estimates[by_version] = estimate(inputs, params, by_version=by_version)
         context = _Context(inputs, estimates[by_version], params)
         rows, membership = getattr(context, f"by_{by}")()
         report_levels = lv.levels_by_group(

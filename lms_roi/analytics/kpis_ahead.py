@@ -1,0 +1,148 @@
+"""The KPIs of an ROI estimate read and prepared in a worker thread, ahead of their pairs.
+
+Two stages overlap on two cores: the worker reads a KPI's values and computes every
+learner's real and placebo change per window signature and the outlier pool
+(:func:`prepare_kpi`: mostly the database driver and NumPy, which let go of the
+interpreter lock), while the estimating thread screens and estimates the pairs of
+the KPI before (Python-bound). The worker reads through a connection that sees the
+session's data (:class:`_Reader`, and on SQLite :mod:`.column_reads`); leaving the
+``with`` block waits for it, so the session's connection is the caller's again.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import select
+
+from lms_roi.db import session
+from lms_roi.models import ModuleKpi
+
+from . import loader
+from .effects import RoiParams
+from .outlier_pool import ChangePool
+from .panel import KpiPanel, Windows, placebo_bounds, real_bounds
+
+
+@dataclass
+class KpiWork:
+    """One KPI's values made ready for its pairs: the panel, every learner's real and
+    placebo change per window signature, and the pool for outlier screening."""
+
+    panel: KpiPanel
+    real: Windows
+    placebo: Windows
+    pool: ChangePool
+
+
+def prepare_kpi(connection, kpi_id: int, kpi_days: Future, params: RoiParams) -> KpiWork:
+    """Read one KPI's values and compute what all its pairs share, once ``kpi_days``
+    (the completion days of its pairs) is known. Runs in the worker thread: it
+    touches nothing but ``connection``'s driver connection and NumPy."""
+    values = loader.kpi_panel_rows([kpi_id], connection=connection)
+    panel = KpiPanel.build(values["learner_id"], values["day"], values["value"])
+    days = kpi_days.result()
+    real = Windows(panel, days, real_bounds(days, params))
+    placebo = Windows(panel, days, placebo_bounds(days, params))
+    return KpiWork(panel, real, placebo, ChangePool(real.changes))
+
+
+class KpisAhead:
+    """A worker thread preparing the KPIs ``kpi_ids`` (:func:`prepare_kpi`) in order.
+
+    Use as a context manager; give the KPIs' days once (:meth:`give_days`), then take
+    each KPI's work (:meth:`prepared`), as many estimates as share those days.
+    """
+
+    def __init__(self, kpi_ids, params: RoiParams):
+        self.kpi_ids = sorted(int(k) for k in kpi_ids)
+        self.params = params
+        self.days: dict[int, Future] = {k: Future() for k in self.kpi_ids}
+        self.unforeseen: dict[int, np.ndarray] = {}
+        self.given = False
+
+    @classmethod
+    def linked(cls, params: RoiParams) -> KpisAhead:
+        """For every KPI a module targets (before the inputs are read: an ROI report)."""
+        return cls(session().scalars(select(ModuleKpi.kpi_id).distinct()).all(), params)
+
+    def __enter__(self) -> KpisAhead:
+        self.connection = session().connection()
+        self.reader = _Reader(self.connection)
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lms-roi-kpi")
+        self.work = {k: self.pool.submit(self._prepare, k, self.days[k]) for k in self.kpi_ids}
+        return self
+
+    def _prepare(self, kpi_id: int, kpi_days: Future) -> KpiWork:
+        return prepare_kpi(self.reader.connection(), kpi_id, kpi_days, self.params)
+
+    def give_days(self, kpi_days: dict[int, np.ndarray]) -> None:
+        """The completion days of each KPI's pairs: the worker goes on with them. A
+        foreseen KPI without pairs is dropped (the worker must not wait for it). Days
+        given again are ignored: every unit of an estimate shares them."""
+        if self.given:
+            return
+        self.given = True
+        for k, days in self.days.items():
+            if k in kpi_days:
+                days.set_result(kpi_days[k])
+            else:
+                days.set_exception(LookupError(f"KPI {k} has no pairs"))
+        self.unforeseen = {k: d for k, d in kpi_days.items() if k not in self.days}
+
+    def prepared(self, kpi_id: int) -> KpiWork:
+        """The KPI's work (after :meth:`give_days`)."""
+        if kpi_id in self.unforeseen:  # prepared here
+            done: Future = Future()
+            done.set_result(self.unforeseen[kpi_id])
+            return prepare_kpi(self.connection, kpi_id, done, self.params)
+        return self.work[kpi_id].result()
+
+    def later(self, work, *args) -> Future:
+        """Run ``work(*args)`` in the worker once the KPIs before are prepared (it must
+        not touch the session: the worker has no app context)."""
+        return self.pool.submit(work, *args)
+
+    def __exit__(self, kind, error, trace) -> None:
+        for days in self.days.values():
+            if not days.done():  # unblock a worker waiting for days it will never get
+                days.set_exception(RuntimeError("the ROI estimate stopped"))
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.reader.close()
+
+
+class _Reader:
+    """The connection the worker reads through.
+
+    On PostgreSQL, while the session's transaction has written nothing, a connection
+    of its own that imports the session's snapshot (``pg_export_snapshot``): it sees
+    exactly the same data, and the session's reads do not queue behind the worker's
+    on one connection. Otherwise the session's connection itself (thread-safe at the
+    driver: psycopg serialises, SQLite's serialized mode too).
+    """
+
+    def __init__(self, shared):
+        self.shared = shared
+        self.snapshot = None
+        self.own = None
+        if shared.dialect.name == "postgresql":
+            written = shared.exec_driver_sql("SELECT txid_current_if_assigned()").scalar()
+            if written is None:
+                self.snapshot = shared.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
+
+    def connection(self):
+        """The connection to read through (called in the worker thread)."""
+        if self.snapshot is None:
+            return self.shared
+        if self.own is None:
+            self.own = self.shared.engine.connect()
+            self.own.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            self.own.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{self.snapshot}'")
+        return self.own
+
+    def close(self) -> None:
+        if self.own is not None:
+            self.own.close()  # rolls the read-only transaction back
+            self.own = None

@@ -1,0 +1,143 @@
+"""Reading millions of numbers into NumPy columns (lms_roi.analytics.column_reads):
+PostgreSQL's binary arrays, SQLite through ADBC, and when each is (not) used."""
+
+from __future__ import annotations
+
+import struct
+from datetime import UTC, date, datetime
+
+import numpy as np
+import pytest
+from sqlalchemy import select
+
+from factories import make_completion, make_kpi, make_kpi_value, make_module, make_person
+from lms_roi.analytics import cache, column_reads, kpis_ahead, loader, roi_report
+from lms_roi.db import session
+from lms_roi.demo import build_demo
+from lms_roi.migrate import upgrade
+from lms_roi.models import KpiValue
+
+
+def _array_send(values, kind: str, null_at: int | None = None) -> bytes:
+    """A one-dimensional int8/float8 array in PostgreSQL's binary form, by hand from
+    the documented layout: ndim, has-null flag, element type, size and lower bound,
+    then each element's length and bytes (-1: NULL)."""
+    oid = 20 if kind == "i" else 701
+    out = struct.pack(">iiiii", 1, int(null_at is not None), oid, len(values), 1)
+    for i, value in enumerate(values):
+        if i == null_at:
+            out += struct.pack(">i", -1)
+        else:
+            out += struct.pack(">iq" if kind == "i" else ">id", 8, value)
+    return out
+
+
+def test_an_array_becomes_a_numpy_column():
+    ints = column_reads.parse_array(_array_send([7, -3, 2**40], "i"), "i")
+    assert ints.tolist() == [7, -3, 2**40] and ints.dtype == np.int64
+    floats = column_reads.parse_array(_array_send([2.5, float("nan"), -1e300], "f"), "f")
+    assert floats[0] == 2.5 and np.isnan(floats[1]) and floats[2] == -1e300
+
+
+def test_no_rows_give_an_empty_column():
+    assert len(column_reads.parse_array(None, "i")) == 0  # array_agg of no row is NULL
+    empty = struct.pack(">iii", 0, 0, 701)  # a zero-dimension array
+    assert column_reads.parse_array(empty, "f").dtype == np.float64
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _array_send([1.0, 2.0, 3.0], "f", null_at=1),
+        struct.pack(">iiiiiii", 2, 0, 701, 1, 1, 1, 1),  # two dimensions
+        _array_send([1.0, 2.0], "f")[:-3],  # cut short
+    ],
+)
+def test_anything_but_a_flat_array_of_8_byte_values_is_refused(data):
+    with pytest.raises(column_reads.NotFixedWidth):
+        column_reads.parse_array(data, "f")
+
+
+def _scene():
+    ana, bo = make_person("ana@example.com"), make_person("bo@example.com")
+    kpi = make_kpi()
+    module = make_module(kpis={kpi: 1.0})
+    make_kpi_value(ana, kpi, date(2026, 1, 1), 12.5)
+    make_kpi_value(bo, kpi, date(1969, 12, 31), -3.0)
+    make_completion(ana, module, datetime(2026, 3, 2, 22, 59, 59, 900000, tzinfo=UTC))
+    make_completion(bo, module, datetime(2026, 3, 2, 23, 0, tzinfo=UTC), score=0.75)
+    return ana, bo, kpi
+
+
+def _check(panel, frame, ana, bo, kpi):
+    got = sorted(
+        zip(panel["learner_id"].tolist(), panel["day"].tolist(), panel["value"], strict=True)
+    )
+    # Days since 1970-01-01: 2026-01-01 is day 20454, 1969-12-31 day -1.
+    assert got == sorted([(ana.id, 20454, 12.5), (bo.id, -1, -3.0)])
+    assert panel["kpi_id"].tolist() == [kpi.id, kpi.id]
+    frame = frame.set_index("learner_id")
+    assert np.isnan(frame.loc[ana.id, "score"]) and frame.loc[bo.id, "score"] == 0.75
+    # In Paris (the tests' time zone, UTC+1 in March): a second before midnight stays
+    # on its day, midnight is the next; whole seconds are enough for that.
+    assert frame.loc[ana.id, "t"] == datetime(2026, 3, 2) and frame.loc[bo.id, "t"] == datetime(
+        2026, 3, 3
+    )
+    assert frame["version"].tolist() == [1, 1]
+
+
+def test_the_fast_readers_read_committed_data_exactly(fresh_database_url, app_factory):
+    """PostgreSQL arrays, or ADBC on a SQLite file, on data really committed."""
+    app = app_factory(fresh_database_url)
+    with app.app_context():
+        upgrade()
+        ana, bo, kpi = _scene()
+        session().commit()
+        connection = session().connection()
+        stmt = select(column_reads.as_int(KpiValue.id))
+        assert len(column_reads.read_columns(connection, stmt, "i")[0]) == 2
+        _check(loader.kpi_panel_rows([kpi.id]), loader.completions(), ana, bo, kpi)
+
+
+def test_the_session_reads_what_it_has_not_committed(app, db):
+    """Inside an open transaction that wrote (every test's, here), SQLite's ADBC reader
+    would not see the rows: the session's own cursor reads them."""
+    with app.app_context():
+        ana, bo, kpi = _scene()  # flushed, not committed
+        if session().connection().dialect.name == "sqlite":
+            stmt = select(column_reads.as_int(KpiValue.id))
+            assert column_reads.read_columns(session().connection(), stmt, "i") is None
+        _check(loader.kpi_panel_rows([kpi.id]), loader.completions(), ana, bo, kpi)
+
+
+def test_the_report_is_the_same_through_every_reader(fresh_database_url, app_factory, monkeypatch):
+    """The demo organisation's module report, read fast (arrays / ADBC, the worker on a
+    connection of its own on PostgreSQL) and read row by row through the session."""
+    app = app_factory(fresh_database_url)
+    with app.app_context():
+        upgrade()
+        build_demo(learners=60, as_of=date(2026, 11, 26))
+        cache.clear()
+        fast_reads, own_connections = [], []
+        for name in ("_adbc", "_arrays"):
+            read = getattr(column_reads, name)
+            monkeypatch.setattr(
+                column_reads, name, lambda *a, _read=read: fast_reads.append(1) or _read(*a)
+            )
+        close = kpis_ahead._Reader.close
+        monkeypatch.setattr(
+            kpis_ahead._Reader,
+            "close",
+            lambda self: own_connections.append(self.own is not None) or close(self),
+        )
+        fast = roi_report("module")
+        assert len(fast_reads) > 5  # completions and every KPI
+        if session().get_bind().dialect.name == "postgresql":
+            assert own_connections == [True]
+        session().rollback()
+        cache.clear()
+        monkeypatch.setattr(column_reads, "read_columns", lambda *args: None)
+        monkeypatch.setattr(kpis_ahead._Reader, "connection", lambda self: self.shared)
+        slow = roi_report("module")
+    assert len(fast.rows) >= 5
+    assert fast.rows == slow.rows
