@@ -66,7 +66,7 @@ def assemble(pairs, results, claims, kpis, params) -> Estimates:
     carried = pd.DataFrame(
         {
             "pair": np.repeat(np.arange(len(results)), [len(u) for u in used]),
-            "learner_id": np.asarray([i for u in used for i in u], dtype=np.int64),
+            "learner_id": _concat([np.asarray(u, dtype=np.int64) for u in used], np.int64),
         }
     )
     carried["module_id"] = pairs["module_id"].to_numpy()[carried["pair"].to_numpy()]
@@ -75,10 +75,11 @@ def assemble(pairs, results, claims, kpis, params) -> Estimates:
     bounds = np.searchsorted(carried["pair"].to_numpy(), np.arange(len(results) + 1))
     claim = carried["claim"].to_numpy(dtype=float)
     records, per_learner = [], np.zeros(len(results))
+    kpi_rows = kpis.to_dict("index")  # a row per pair through .loc costs more than the rest
     for i, ((unit, module_id, kpi_id), done) in enumerate(
         zip(pairs[["unit", "module_id", "kpi_id"]].itertuples(index=False), results, strict=True)
     ):
-        kpi = kpis.loc[kpi_id]
+        kpi = kpi_rows[kpi_id]
         result = done.result
         if result.effect is not None:
             per_learner[i] = annual_value(

@@ -1,10 +1,10 @@
 """The KPIs of an ROI estimate read and prepared in a worker thread, ahead of their pairs.
 
-Two stages overlap on two cores: the worker reads a KPI's values and computes every
-learner's real and placebo change per window signature and the outlier pool
-(:func:`prepare_kpi`: mostly the database driver and NumPy, which let go of the
-interpreter lock), while the estimating thread screens and estimates the pairs of
-the KPI before (Python-bound). The worker reads through a connection that sees the
+Two stages overlap on two cores: the worker reads a KPI's values (:func:`read_panel`)
+and computes every learner's real and placebo change per window signature and the
+outlier pool (:func:`prepare_kpi`: mostly the database driver and NumPy, which let go
+of the interpreter lock), while the estimating thread screens and estimates the pairs
+of the KPI before (Python-bound). The worker reads through a connection that sees the
 session's data (:class:`_Reader`, and on SQLite :mod:`.column_reads`); leaving the
 ``with`` block waits for it, so the session's connection is the caller's again.
 """
@@ -37,31 +37,37 @@ class KpiWork:
     pool: ChangePool
 
 
-def prepare_kpi(connection, kpi_id: int, kpi_days: Future, params: RoiParams) -> KpiWork:
-    """Read one KPI's values and compute what all its pairs share, once ``kpi_days``
-    (the completion days of its pairs) is known. Runs in the worker thread: it
-    touches nothing but ``connection``'s driver connection and NumPy."""
+def read_panel(connection, kpi_id: int) -> KpiPanel:
+    """One KPI's values as a learner x period panel (in the worker thread: it touches
+    nothing but ``connection``'s driver connection and NumPy)."""
     values = loader.kpi_panel_rows([kpi_id], connection=connection)
-    panel = KpiPanel.build(values["learner_id"], values["day"], values["value"])
-    days = kpi_days.result()
+    return KpiPanel.build(values["learner_id"], values["day"], values["value"])
+
+
+def prepare_kpi(panel: KpiPanel, days: np.ndarray, params: RoiParams) -> KpiWork:
+    """What all the pairs of a KPI share, given the completion days of its pairs."""
     real = Windows(panel, days, real_bounds(days, params))
     placebo = Windows(panel, days, placebo_bounds(days, params))
     return KpiWork(panel, real, placebo, ChangePool(real.changes))
 
 
 class KpisAhead:
-    """A worker thread preparing the KPIs ``kpi_ids`` (:func:`prepare_kpi`) in order.
+    """A worker thread reading and preparing the KPIs ``kpi_ids``, in order.
 
     Use as a context manager; give the KPIs' days once (:meth:`give_days`), then take
-    each KPI's work (:meth:`prepared`), as many estimates as share those days.
+    each KPI's work (:meth:`prepared`), as many estimates as share those days. The
+    worker prepares the next KPI as soon as its days are known, and reads the KPIs
+    after it meanwhile (the days come once the completions are read and sorted).
     """
 
     def __init__(self, kpi_ids, params: RoiParams):
         self.kpi_ids = sorted(int(k) for k in kpi_ids)
         self.params = params
         self.days: dict[int, Future] = {k: Future() for k in self.kpi_ids}
+        self.work: dict[int, Future] = {k: Future() for k in self.kpi_ids}
         self.unforeseen: dict[int, np.ndarray] = {}
         self.given = False
+        self.stopped = False
 
     @classmethod
     def linked(cls, params: RoiParams) -> KpisAhead:
@@ -72,11 +78,33 @@ class KpisAhead:
         self.connection = session().connection()
         self.reader = _Reader(self.connection)
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lms-roi-kpi")
-        self.work = {k: self.pool.submit(self._prepare, k, self.days[k]) for k in self.kpi_ids}
+        self.pool.submit(self._run)
         return self
 
-    def _prepare(self, kpi_id: int, kpi_days: Future) -> KpiWork:
-        return prepare_kpi(self.reader.connection(), kpi_id, kpi_days, self.params)
+    def _run(self) -> None:
+        """The worker: prepare the next KPI once its days are known, else read ahead."""
+        panels: dict[int, KpiPanel | BaseException] = {}
+        unread = list(self.kpi_ids)
+        for kpi_id in self.kpi_ids:
+            while unread and (kpi_id not in panels or not self.days[kpi_id].done()):
+                if self.stopped:
+                    break
+                next_id = unread.pop(0)
+                try:
+                    panels[next_id] = read_panel(self.reader.connection(), next_id)
+                except BaseException as error:  # handed to whoever asks for this KPI
+                    panels[next_id] = error
+            try:
+                if self.stopped:
+                    raise RuntimeError("the ROI estimate stopped")
+                panel = panels.pop(kpi_id)
+                if isinstance(panel, BaseException):
+                    raise panel
+                work = prepare_kpi(panel, self.days[kpi_id].result(), self.params)
+            except BaseException as error:
+                self.work[kpi_id].set_exception(error)
+            else:
+                self.work[kpi_id].set_result(work)
 
     def give_days(self, kpi_days: dict[int, np.ndarray]) -> None:
         """The completion days of each KPI's pairs: the worker goes on with them. A
@@ -95,17 +123,17 @@ class KpisAhead:
     def prepared(self, kpi_id: int) -> KpiWork:
         """The KPI's work (after :meth:`give_days`)."""
         if kpi_id in self.unforeseen:  # prepared here
-            done: Future = Future()
-            done.set_result(self.unforeseen[kpi_id])
-            return prepare_kpi(self.connection, kpi_id, done, self.params)
+            panel = read_panel(self.connection, kpi_id)
+            return prepare_kpi(panel, self.unforeseen[kpi_id], self.params)
         return self.work[kpi_id].result()
 
     def later(self, work, *args) -> Future:
-        """Run ``work(*args)`` in the worker once the KPIs before are prepared (it must
-        not touch the session: the worker has no app context)."""
+        """Run ``work(*args)`` in the worker once the KPIs are prepared (it must not
+        touch the session: the worker has no app context)."""
         return self.pool.submit(work, *args)
 
     def __exit__(self, kind, error, trace) -> None:
+        self.stopped = True
         for days in self.days.values():
             if not days.done():  # unblock a worker waiting for days it will never get
                 days.set_exception(RuntimeError("the ROI estimate stopped"))

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from .effects import RoiParams
-from .outlier_pool import ChangePool, WeightedPool
+from .outlier_pool import PER_CELL, ChangePool, WeightedPool
 from .panel import Windows
 
 
@@ -58,14 +58,14 @@ def outlier_rows_batch(
     at = np.concatenate(
         [
             pool.positions(win.sig(batch.t_days[finite]), batch.t_rows[finite]),
-            pool.positions(r_sig[run], batch.c_rows[owner]),
+            pool.positions_by_learner(r_sig[run], batch.c_rows[owner]),
         ]
     )
     extra = np.concatenate([np.ones(int(finite.sum())), -missed.astype(float)])
     at_pair = np.concatenate([batch.t_pair[finite], batch.c_pair[owner]])
     keep = at >= 0
     n_cells = len(pool.lo)
-    cell = at_pair[keep] * n_cells + pool.cell[at[keep]]
+    cell = at_pair[keep] * n_cells + at[keep] // PER_CELL  # pool.cell, without a gather
     cell_weight = (pool.counts @ per_sig).T.ravel() + np.bincount(
         cell, weights=extra[keep], minlength=n_pairs * n_cells
     )

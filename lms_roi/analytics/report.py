@@ -62,6 +62,7 @@ def _compute_reports(bys: list[str], params: RoiParams) -> dict[str, RoiReport]:
     # The KPIs' values are read in a worker thread while the other inputs load.
     with KpisAhead.linked(params) as ahead:
         inputs = RoiInputs.load()
+        costs = ahead.later(inputs.costs)  # pandas only: the worker, once the KPIs are done
         estimates: dict[bool, Estimates] = {
             by_version: estimate(inputs, params, by_version=by_version, ahead=ahead)
             for by_version in dict.fromkeys(by == "version" for by in bys)
@@ -70,7 +71,7 @@ def _compute_reports(bys: list[str], params: RoiParams) -> dict[str, RoiReport]:
     reports = {}
     for by in bys:
         by_version = by == "version"
-        context = _Context(inputs, estimates[by_version], params)
+        context = _Context(inputs, estimates[by_version], params, costs.result())
         rows, membership = getattr(context, f"by_{by}")()
         report_levels = lv.levels_by_group(
             levels, membership, enrolled, len(rows), per_person=by in ("learner", "team")
@@ -88,12 +89,14 @@ class _Context(UnitRows):
     line per (row index ``group``, ``learner_id``, ``module_id``) completion.
     """
 
-    def __init__(self, inputs: RoiInputs, estimates: Estimates, params: RoiParams):
+    def __init__(
+        self, inputs: RoiInputs, estimates: Estimates, params: RoiParams, costs: pd.DataFrame
+    ):
         self.inputs = inputs
         self.effects = estimates.effects
         self.learner_benefits = estimates.learner_benefits
         self.params = params
-        self.costs = inputs.costs()
+        self.costs = costs  # RoiInputs.costs(), worked out in the KPI worker
         self.modules = inputs.modules.set_index("module_id")
         self.completions = inputs.completions
         self.hourly = inputs.learners.set_index("learner_id")["hourly_cost"]
