@@ -76,7 +76,7 @@ class KpisAhead:
 
     def __enter__(self) -> KpisAhead:
         self.connection = session().connection()
-        self.reader = _Reader(self.connection)
+        self.reader = _Reader(self.connection, own=bool(self.kpi_ids))
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lms-roi-kpi")
         self.pool.submit(self._run)
         return self
@@ -144,18 +144,23 @@ class KpisAhead:
 class _Reader:
     """The connection the worker reads through.
 
-    On PostgreSQL, while the session's transaction has written nothing, a connection
-    of its own that imports the session's snapshot (``pg_export_snapshot``): it sees
-    exactly the same data, and the session's reads do not queue behind the worker's
-    on one connection. Otherwise the session's connection itself (thread-safe at the
-    driver: psycopg serialises, SQLite's serialized mode too).
+    On PostgreSQL, while the session's transaction has written nothing (and is not in
+    a savepoint), a connection of its own that imports the session's snapshot
+    (``pg_export_snapshot``): it sees exactly the same data, and the session's reads
+    do not queue behind the worker's on one connection. Otherwise the session's
+    connection itself (thread-safe at the driver: psycopg serialises, SQLite's
+    serialized mode too).
     """
 
-    def __init__(self, shared):
+    def __init__(self, shared, *, own: bool = True):
         self.shared = shared
         self.snapshot = None
         self.own = None
-        if shared.dialect.name == "postgresql":
+        if not own:  # nothing to read
+            return
+        # A snapshot cannot be exported from inside a savepoint (and trying would
+        # abort the transaction): the shared connection then.
+        if shared.dialect.name == "postgresql" and not shared.in_nested_transaction():
             written = shared.exec_driver_sql("SELECT txid_current_if_assigned()").scalar()
             if written is None:
                 self.snapshot = shared.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
