@@ -92,6 +92,7 @@ def estimate(
             linked = linked[linked["module_id"].isin(module_ids)]
         completed = linked["module_id"].isin(inputs.completions["module_id"].unique())
         with KpisAhead(linked.loc[completed, "kpi_id"].unique(), params) as own:
+            own.go()  # the inputs are read already
             return estimate(inputs, params, by_version=by_version, module_ids=module_ids, ahead=own)
     # The KPIs' values are being read and prepared in the worker thread, while this
     # thread works out who was treated when.

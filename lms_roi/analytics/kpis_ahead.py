@@ -11,6 +11,7 @@ session's data (:class:`_Reader`, and on SQLite :mod:`.column_reads`); leaving t
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -68,6 +69,9 @@ class KpisAhead:
         self.unforeseen: dict[int, np.ndarray] = {}
         self.given = False
         self.stopped = False
+        # Reading may start at once, or when the caller's own reads are done (go()).
+        self.may_read = threading.Event()
+        self.read: dict[int, KpiPanel] = {}  # read by go() (SQLite)
 
     @classmethod
     def linked(cls, params: RoiParams) -> KpisAhead:
@@ -77,14 +81,38 @@ class KpisAhead:
     def __enter__(self) -> KpisAhead:
         self.connection = session().connection()
         self.reader = _Reader(self.connection, own=bool(self.kpi_ids))
+        if self.connection.dialect.name != "sqlite":
+            self.go()
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lms-roi-kpi")
         self.pool.submit(self._run)
         return self
 
+    def go(self) -> None:
+        """Let the worker start: the caller's own reads are done.
+
+        On SQLite the values are read here, in the calling thread, in one query: the
+        driver lets go of the interpreter lock at every row, so a thread reading rows
+        while another works waits for the lock at every row (reading in the worker
+        measured slower than reading first). The worker then only computes.
+        """
+        if self.may_read.is_set():
+            return
+        if self.connection.dialect.name == "sqlite" and self.kpi_ids and not self.stopped:
+            values = loader.kpi_panel_rows(self.kpi_ids, connection=self.connection)
+            order = np.argsort(values["kpi_id"], kind="stable")
+            kpi_of = values["kpi_id"][order]
+            for k in self.kpi_ids:
+                rows = order[np.searchsorted(kpi_of, k) : np.searchsorted(kpi_of, k, "right")]
+                self.read[k] = KpiPanel.build(
+                    values["learner_id"][rows], values["day"][rows], values["value"][rows]
+                )
+        self.may_read.set()
+
     def _run(self) -> None:
         """The worker: prepare the next KPI once its days are known, else read ahead."""
-        panels: dict[int, KpiPanel | BaseException] = {}
-        unread = list(self.kpi_ids)
+        self.may_read.wait()
+        panels: dict[int, KpiPanel | BaseException] = dict(self.read)
+        unread = [k for k in self.kpi_ids if k not in panels]
         for kpi_id in self.kpi_ids:
             while unread and (kpi_id not in panels or not self.days[kpi_id].done()):
                 if self.stopped:
@@ -110,6 +138,7 @@ class KpisAhead:
         """The completion days of each KPI's pairs: the worker goes on with them. A
         foreseen KPI without pairs is dropped (the worker must not wait for it). Days
         given again are ignored: every unit of an estimate shares them."""
+        self.go()  # the caller is done reading by now
         if self.given:
             return
         self.given = True
@@ -134,6 +163,7 @@ class KpisAhead:
 
     def __exit__(self, kind, error, trace) -> None:
         self.stopped = True
+        self.may_read.set()
         for days in self.days.values():
             if not days.done():  # unblock a worker waiting for days it will never get
                 days.set_exception(RuntimeError("the ROI estimate stopped"))
@@ -145,35 +175,27 @@ class _Reader:
     """The connection the worker reads through.
 
     On PostgreSQL, while the session's transaction has written nothing (and is not in
-    a savepoint), a connection of its own that imports the session's snapshot
-    (``pg_export_snapshot``): it sees exactly the same data, and the session's reads
-    do not queue behind the worker's on one connection. Otherwise the session's
-    connection itself (thread-safe at the driver: psycopg serialises, SQLite's
-    serialized mode too).
+    a savepoint, which cannot export a snapshot), a connection of its own that imports
+    the session's snapshot (``pg_export_snapshot``): it sees exactly the same data, and
+    the session's reads do not queue behind the worker's on one connection. Otherwise
+    the session's connection itself (psycopg serialises its use; on SQLite the worker
+    reads nothing, see :meth:`KpisAhead.go`).
     """
 
     def __init__(self, shared, *, own: bool = True):
         self.shared = shared
-        self.snapshot = None
         self.own = None
-        if not own:  # nothing to read
+        if not own or shared.dialect.name != "postgresql" or shared.in_nested_transaction():
             return
-        # A snapshot cannot be exported from inside a savepoint (and trying would
-        # abort the transaction): the shared connection then.
-        if shared.dialect.name == "postgresql" and not shared.in_nested_transaction():
-            written = shared.exec_driver_sql("SELECT txid_current_if_assigned()").scalar()
-            if written is None:
-                self.snapshot = shared.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
+        if shared.exec_driver_sql("SELECT txid_current_if_assigned()").scalar() is None:
+            snapshot = shared.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
+            self.own = shared.engine.connect()
+            self.own.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            self.own.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
 
     def connection(self):
         """The connection to read through (called in the worker thread)."""
-        if self.snapshot is None:
-            return self.shared
-        if self.own is None:
-            self.own = self.shared.engine.connect()
-            self.own.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            self.own.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{self.snapshot}'")
-        return self.own
+        return self.own if self.own is not None else self.shared
 
     def close(self) -> None:
         if self.own is not None:

@@ -10,7 +10,6 @@ question for a handful of windows.
 from __future__ import annotations
 
 import gc
-import itertools
 from datetime import date
 
 import numpy as np
@@ -99,15 +98,13 @@ def completions() -> pd.DataFrame:
 
 
 def _completion_columns(connection) -> list | None:
-    """The completions' columns read without a Python object per value
-    (:mod:`.column_reads`), the moment as seconds since 1970 and a missing score as NaN;
-    None when that reader does not apply."""
-    if connection.dialect.name == "sqlite":
-        # Whole seconds: the calendar day of a moment never depends on its fraction.
-        moment = func.strftime("%s", Completion.__table__.c.completed_at)
-    else:
-        # date_part is a float already; EXTRACT goes through numeric, twice as slow.
-        moment = func.date_part("epoch", Completion.completed_at)
+    """The completions' columns as PostgreSQL arrays (:mod:`.column_reads`), the moment as
+    seconds since 1970 and a missing score as NaN; None elsewhere (SQLite's cursor reads
+    the stored text faster than it works out the seconds)."""
+    if connection.dialect.name != "postgresql":
+        return None
+    # date_part is a float already; EXTRACT goes through numeric, twice as slow.
+    moment = func.date_part("epoch", Completion.completed_at)
     stmt = select(
         column_reads.as_int(Completion.id),
         column_reads.as_int(Completion.learner_id),
@@ -341,10 +338,10 @@ def kpi_panel_rows(kpi_ids, *, connection=None) -> dict[str, np.ndarray]:
 
     Returns ``kpi_id``, ``learner_id``, ``day`` (the period start as days since
     1970-01-01, computed by the database) and ``value``: millions of rows at
-    scale, turned into one float array per chunk of driver rows (ids and day
-    numbers are exact in a float far beyond any real id); on PostgreSQL through a
-    binary COPY or the ADBC driver (:mod:`.column_reads`). ``connection``: the session's SQLAlchemy
-    connection, given when called from another thread (which has no app context).
+    scale, read without a Python object per value where the database allows
+    (:mod:`.column_reads`). ``connection``: the session's SQLAlchemy connection (or
+    one that sees the same data), given when called from another thread (which has
+    no app context).
     """
     ids = [int(k) for k in kpi_ids]
     connection = connection if connection is not None else session().connection()
@@ -354,41 +351,17 @@ def kpi_panel_rows(kpi_ids, *, connection=None) -> dict[str, np.ndarray]:
         day = KpiValue.period_start - cast(literal_column("'1970-01-01'"), Date)
     # One KPI (as the estimate reads them): its id is known, not read for every value.
     one = len(ids) == 1
-    fast = column_reads.read_columns(
-        connection,
-        select(
-            *(() if one else (column_reads.as_int(KpiValue.kpi_id),)),
-            column_reads.as_int(KpiValue.learner_id),
-            column_reads.as_int(day),
-            column_reads.as_float(KpiValue.value),
-        ).where(KpiValue.kpi_id.in_(ids)),
-        "iif" if one else "iiif",
+    stmt = select(
+        *(() if one else (column_reads.as_int(KpiValue.kpi_id),)),
+        column_reads.as_int(KpiValue.learner_id),
+        column_reads.as_int(day),
+        column_reads.as_float(KpiValue.value),
+    ).where(KpiValue.kpi_id.in_(ids))
+    kinds = "iif" if one else "iiif"
+    # Every column is NOT NULL: the cursor's read always applies.
+    columns = column_reads.read_columns(connection, stmt, kinds) or column_reads.cursor_columns(
+        connection, stmt, kinds
     )
-    if fast is not None:
-        if one:
-            fast = [np.full(len(fast[0]), ids[0], dtype=np.int64), *fast]
-        return dict(zip(("kpi_id", "learner_id", "day", "value"), fast, strict=True))
-    stmt = select(KpiValue.kpi_id, KpiValue.learner_id, day, KpiValue.value).where(
-        KpiValue.kpi_id.in_(ids)
-    )
-    compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
-    driver = connection.connection.driver_connection
-    cursor = driver.cursor() if connection.dialect.name == "sqlite" else driver.cursor(binary=True)
-    parts = [np.empty((0, 4))]
-    gc.disable()  # millions of fresh row tuples would trigger collections for nothing
-    try:
-        cursor.execute(str(compiled))
-        while rows := cursor.fetchmany(FETCH_CHUNK):
-            # A flat iterator: a third faster than np.array() working out the tuples' shape.
-            flat = itertools.chain.from_iterable(rows)
-            parts.append(np.fromiter(flat, dtype=float, count=4 * len(rows)).reshape(-1, 4))
-    finally:
-        gc.enable()
-        cursor.close()
-    table = np.concatenate(parts)
-    return {
-        "kpi_id": table[:, 0].astype(np.int64),
-        "learner_id": table[:, 1].astype(np.int64),
-        "day": table[:, 2].astype(np.int64),
-        "value": table[:, 3].copy(),
-    }
+    if one:
+        columns = [np.full(len(columns[0]), ids[0], dtype=np.int64), *columns]
+    return dict(zip(("kpi_id", "learner_id", "day", "value"), columns, strict=True))

@@ -62,6 +62,7 @@ def _compute_reports(bys: list[str], params: RoiParams) -> dict[str, RoiReport]:
     # The KPIs' values are read in a worker thread while the other inputs load.
     with KpisAhead.linked(params) as ahead:
         inputs = RoiInputs.load()
+        ahead.go()
         costs = ahead.later(inputs.costs)  # pandas only: the worker, once the KPIs are done
         estimates: dict[bool, Estimates] = {
             by_version: estimate(inputs, params, by_version=by_version, ahead=ahead)

@@ -1,5 +1,5 @@
 """Reading millions of numbers into NumPy columns (lms_roi.analytics.column_reads):
-PostgreSQL's binary arrays, SQLite through ADBC, and when each is (not) used."""
+PostgreSQL's binary arrays, SQLite's cursor flattened, and the report the same either way."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ def _check(panel, frame, ana, bo, kpi):
 
 
 def test_the_fast_readers_read_committed_data_exactly(fresh_database_url, app_factory):
-    """PostgreSQL arrays, or ADBC on a SQLite file, on data really committed."""
+    """PostgreSQL arrays, or SQLite's cursor flattened, on data really committed."""
     app = app_factory(fresh_database_url)
     with app.app_context():
         upgrade()
@@ -100,26 +100,23 @@ def test_the_fast_readers_read_committed_data_exactly(fresh_database_url, app_fa
 
 
 def test_the_session_reads_what_it_has_not_committed(app, db):
-    """Inside an open transaction that wrote (every test's, here), SQLite's ADBC reader
-    would not see the rows: the session's own cursor reads them."""
+    """Inside an open transaction that wrote (every test's, here), the reads see it."""
     with app.app_context():
         ana, bo, kpi = _scene()  # flushed, not committed
-        if session().connection().dialect.name == "sqlite":
-            stmt = select(column_reads.as_int(KpiValue.id))
-            assert column_reads.read_columns(session().connection(), stmt, "i") is None
         _check(loader.kpi_panel_rows([kpi.id]), loader.completions(), ana, bo, kpi)
 
 
 def test_the_report_is_the_same_through_every_reader(fresh_database_url, app_factory, monkeypatch):
-    """The demo organisation's module report, read fast (arrays / ADBC, the worker on a
-    connection of its own on PostgreSQL) and read row by row through the session."""
+    """The demo organisation's module report, read fast (PostgreSQL arrays and the
+    worker on a connection of its own; SQLite numbers flattened from the cursor) and
+    read row by row through the session."""
     app = app_factory(fresh_database_url)
     with app.app_context():
         upgrade()
         build_demo(learners=60, as_of=date(2026, 11, 26))
         cache.clear()
         fast_reads, own_connections = [], []
-        for name in ("_adbc", "_arrays"):
+        for name in ("cursor_columns", "_arrays"):
             read = getattr(column_reads, name)
             monkeypatch.setattr(
                 column_reads, name, lambda *a, _read=read: fast_reads.append(1) or _read(*a)
@@ -131,9 +128,11 @@ def test_the_report_is_the_same_through_every_reader(fresh_database_url, app_fac
             lambda self: own_connections.append(self.own is not None) or close(self),
         )
         fast = roi_report("module")
-        assert len(fast_reads) > 5  # completions and every KPI
         if session().get_bind().dialect.name == "postgresql":
-            assert own_connections == [True]
+            assert len(fast_reads) > 5  # completions and every KPI, one by one
+            assert own_connections == [True]  # the worker read on the report's snapshot
+        else:
+            assert fast_reads == [1]  # every KPI at once, in the report's thread
         session().rollback()
         cache.clear()
         monkeypatch.setattr(column_reads, "read_columns", lambda *args: None)
