@@ -104,6 +104,10 @@ def configure_sqlite_engine(engine: Engine, *, transactional: bool = True) -> No
         @event.listens_for(engine, "begin")
         def _on_begin(connection):
             connection.exec_driver_sql("BEGIN")
+            # Rows changed so far: an ROI report reads through a child process only
+            # while this stays the same (lms_roi.analytics.kpis_ahead).
+            raw = connection.connection
+            raw.info["lms_roi_changes_at_begin"] = raw.driver_connection.total_changes
 
 
 # Bounded SQL ``IN`` lists: every database accepts 500 parameters comfortably.

@@ -11,6 +11,7 @@ session's data (:class:`_Reader`, and on SQLite :mod:`.column_reads`); leaving t
 
 from __future__ import annotations
 
+import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -19,12 +20,16 @@ import numpy as np
 from sqlalchemy import select
 
 from lms_roi.db import session
-from lms_roi.models import ModuleKpi
+from lms_roi.models import DataVersion, ModuleKpi
 
 from . import loader
+from .cache import data_version
 from .effects import RoiParams
 from .outlier_pool import ChangePool
 from .panel import KpiPanel, Windows, placebo_bounds, real_bounds
+from .sqlite_reader import SqliteChild, interpreter_found
+
+DATA_VERSION = DataVersion.__table__
 
 
 @dataclass
@@ -81,6 +86,7 @@ class KpisAhead:
     def __enter__(self) -> KpisAhead:
         self.connection = session().connection()
         self.reader = _Reader(self.connection, own=bool(self.kpi_ids))
+        self.child = _sqlite_child(self.connection, self.kpi_ids)
         if self.connection.dialect.name != "sqlite":
             self.go()
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lms-roi-kpi")
@@ -90,14 +96,21 @@ class KpisAhead:
     def go(self) -> None:
         """Let the worker start: the caller's own reads are done.
 
-        On SQLite the values are read here, in the calling thread, in one query: the
-        driver lets go of the interpreter lock at every row, so a thread reading rows
-        while another works waits for the lock at every row (reading in the worker
-        measured slower than reading first). The worker then only computes.
+        On SQLite a child process reads the values (:mod:`.sqlite_reader`) when the
+        report's transaction has written nothing and the child saw the same data;
+        otherwise they are read here, in the calling thread, in one query: the driver
+        takes the interpreter lock back at every row, so a thread reading rows while
+        another works waits at every row (reading in the worker measured slower than
+        reading first). The worker then only computes.
         """
         if self.may_read.is_set():
             return
-        if self.connection.dialect.name == "sqlite" and self.kpi_ids and not self.stopped:
+        if self.child is not None and not self._child_sees_the_same_data():
+            self.child.close()
+            self.child = None
+        if self.child is not None:
+            pass  # the worker takes the child's values
+        elif self.connection.dialect.name == "sqlite" and self.kpi_ids and not self.stopped:
             values = loader.kpi_panel_rows(self.kpi_ids, connection=self.connection)
             order = np.argsort(values["kpi_id"], kind="stable")
             kpi_of = values["kpi_id"][order]
@@ -119,7 +132,7 @@ class KpisAhead:
                     break
                 next_id = unread.pop(0)
                 try:
-                    panels[next_id] = read_panel(self.reader.connection(), next_id)
+                    panels[next_id] = self._read(next_id)
                 except BaseException as error:  # handed to whoever asks for this KPI
                     panels[next_id] = error
             try:
@@ -133,6 +146,19 @@ class KpisAhead:
                 self.work[kpi_id].set_exception(error)
             else:
                 self.work[kpi_id].set_result(work)
+
+    def _read(self, kpi_id: int) -> KpiPanel:
+        if self.child is not None:
+            learners, days, values = self.child.values[kpi_id].result()
+            return KpiPanel.build(learners, days, values)
+        return read_panel(self.reader.connection(), kpi_id)
+
+    def _child_sees_the_same_data(self) -> bool:
+        try:
+            token = self.child.token.result()
+        except RuntimeError:
+            return False
+        return token == (data_version() or "")
 
     def give_days(self, kpi_days: dict[int, np.ndarray]) -> None:
         """The completion days of each KPI's pairs: the worker goes on with them. A
@@ -169,6 +195,8 @@ class KpisAhead:
                 days.set_exception(RuntimeError("the ROI estimate stopped"))
         self.pool.shutdown(wait=True, cancel_futures=True)
         self.reader.close()
+        if self.child is not None:
+            self.child.close()
 
 
 class _Reader:
@@ -201,3 +229,40 @@ class _Reader:
         if self.own is not None:
             self.own.close()  # rolls the read-only transaction back
             self.own = None
+
+
+#: Where lms_roi.db notes a SQLite connection's count of changed rows when a
+#: transaction begins (see :func:`_unwritten`).
+CHANGES_AT_BEGIN = "lms_roi_changes_at_begin"
+
+
+def _sqlite_child(connection, kpi_ids: list[int]) -> SqliteChild | None:
+    """A child process reading the KPIs' values, on a SQLite file whose transaction
+    here has written nothing (the child sees committed data only) and is not in a
+    savepoint; None otherwise."""
+    if connection.dialect.name != "sqlite" or not kpi_ids or not interpreter_found():
+        return None
+    name = connection.engine.url.database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    if connection.in_nested_transaction() or not _unwritten(connection):
+        return None
+    queries = []
+    for kpi_id in kpi_ids:
+        stmt, _kinds = loader.kpi_values_statement([kpi_id], "sqlite")
+        queries.append((kpi_id, _sql(stmt, connection)))
+    token = select(DATA_VERSION.c.token).where(DATA_VERSION.c.id == 1)
+    return SqliteChild(os.path.abspath(name), _sql(token, connection), queries)
+
+
+def _sql(stmt, connection) -> str:
+    return str(stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+
+
+def _unwritten(connection) -> bool:
+    """Whether the SQLite connection's transaction has changed no row yet."""
+    driver = connection.connection.driver_connection
+    if driver.isolation_level is not None:  # the driver's own transactions: DML opens one
+        return not driver.in_transaction
+    at_begin = connection.connection.info.get(CHANGES_AT_BEGIN)
+    return at_begin is not None and at_begin == driver.total_changes

@@ -333,6 +333,25 @@ def _day(value) -> date:
     return pd.Timestamp(value).date()
 
 
+def kpi_values_statement(ids: list[int], dialect: str):
+    """The SELECT of :func:`kpi_panel_rows` and its columns' kinds (see
+    :func:`.column_reads.read_columns`): ``learner_id``, ``day`` and ``value``,
+    with ``kpi_id`` first when there are several KPIs."""
+    if dialect == "sqlite":
+        day = func.cast(func.julianday(KpiValue.period_start) - 2440587.5, Integer)
+    else:
+        day = KpiValue.period_start - cast(literal_column("'1970-01-01'"), Date)
+    # One KPI (as the estimate reads them): its id is known, not read for every value.
+    one = len(ids) == 1
+    stmt = select(
+        *(() if one else (column_reads.as_int(KpiValue.kpi_id),)),
+        column_reads.as_int(KpiValue.learner_id),
+        column_reads.as_int(day),
+        column_reads.as_float(KpiValue.value),
+    ).where(KpiValue.kpi_id.in_(ids))
+    return stmt, "iif" if one else "iiif"
+
+
 def kpi_panel_rows(kpi_ids, *, connection=None) -> dict[str, np.ndarray]:
     """Every value of the KPIs ``kpi_ids`` as NumPy columns, in one query.
 
@@ -345,19 +364,8 @@ def kpi_panel_rows(kpi_ids, *, connection=None) -> dict[str, np.ndarray]:
     """
     ids = [int(k) for k in kpi_ids]
     connection = connection if connection is not None else session().connection()
-    if connection.dialect.name == "sqlite":
-        day = func.cast(func.julianday(KpiValue.period_start) - 2440587.5, Integer)
-    else:
-        day = KpiValue.period_start - cast(literal_column("'1970-01-01'"), Date)
-    # One KPI (as the estimate reads them): its id is known, not read for every value.
     one = len(ids) == 1
-    stmt = select(
-        *(() if one else (column_reads.as_int(KpiValue.kpi_id),)),
-        column_reads.as_int(KpiValue.learner_id),
-        column_reads.as_int(day),
-        column_reads.as_float(KpiValue.value),
-    ).where(KpiValue.kpi_id.in_(ids))
-    kinds = "iif" if one else "iiif"
+    stmt, kinds = kpi_values_statement(ids, connection.dialect.name)
     # Every column is NOT NULL: the cursor's read always applies.
     columns = column_reads.read_columns(connection, stmt, kinds) or column_reads.cursor_columns(
         connection, stmt, kinds

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from factories import make_completion, make_kpi, make_kpi_value, make_module, make_person
 from lms_roi.analytics import cache, column_reads, kpis_ahead, loader, roi_report
+from lms_roi.analytics.sqlite_reader import SqliteChild
 from lms_roi.db import session
 from lms_roi.demo import build_demo
 from lms_roi.migrate import upgrade
@@ -106,37 +107,102 @@ def test_the_session_reads_what_it_has_not_committed(app, db):
         _check(loader.kpi_panel_rows([kpi.id]), loader.completions(), ana, bo, kpi)
 
 
-def test_the_report_is_the_same_through_every_reader(fresh_database_url, app_factory, monkeypatch):
-    """The demo organisation's module report, read fast (PostgreSQL arrays and the
-    worker on a connection of its own; SQLite numbers flattened from the cursor) and
-    read row by row through the session."""
+def _demo(fresh_database_url, app_factory):
     app = app_factory(fresh_database_url)
     with app.app_context():
         upgrade()
         build_demo(learners=60, as_of=date(2026, 11, 26))
+    return app
+
+
+def _slow_report(monkeypatch):
+    """The module report read row by row through the session, in the report's thread."""
+    session().rollback()
+    cache.clear()
+    monkeypatch.setattr(column_reads, "read_columns", lambda *args: None)
+    monkeypatch.setattr(kpis_ahead._Reader, "connection", lambda self: self.shared)
+    monkeypatch.setattr(kpis_ahead, "_sqlite_child", lambda *args: None)
+    return roi_report("module")
+
+
+def test_the_report_is_the_same_through_every_reader(fresh_database_url, app_factory, monkeypatch):
+    """The demo organisation's module report, read fast (PostgreSQL arrays and the
+    worker on a connection of its own; on SQLite a child process) and read row by row
+    through the session."""
+    app = _demo(fresh_database_url, app_factory)
+    with app.app_context():
         cache.clear()
-        fast_reads, own_connections = [], []
-        for name in ("cursor_columns", "_arrays"):
-            read = getattr(column_reads, name)
-            monkeypatch.setattr(
-                column_reads, name, lambda *a, _read=read: fast_reads.append(1) or _read(*a)
-            )
+        fast_reads, own_connections, children = [], [], []
+        read = column_reads._arrays
+        monkeypatch.setattr(column_reads, "_arrays", lambda *a: fast_reads.append(1) or read(*a))
         close = kpis_ahead._Reader.close
         monkeypatch.setattr(
             kpis_ahead._Reader,
             "close",
             lambda self: own_connections.append(self.own is not None) or close(self),
         )
+        start = kpis_ahead._sqlite_child
+        monkeypatch.setattr(
+            kpis_ahead, "_sqlite_child", lambda *a: children.append(start(*a)) or children[-1]
+        )
         fast = roi_report("module")
         if session().get_bind().dialect.name == "postgresql":
             assert len(fast_reads) > 5  # completions and every KPI, one by one
             assert own_connections == [True]  # the worker read on the report's snapshot
         else:
-            assert fast_reads == [1]  # every KPI at once, in the report's thread
-        session().rollback()
-        cache.clear()
-        monkeypatch.setattr(column_reads, "read_columns", lambda *args: None)
-        monkeypatch.setattr(kpis_ahead._Reader, "connection", lambda self: self.shared)
-        slow = roi_report("module")
+            child = children[0]
+            assert child is not None and child.process.returncode == 0
+            assert all(future.done() for future in child.values.values())
+        slow = _slow_report(monkeypatch)
     assert len(fast.rows) >= 5
     assert fast.rows == slow.rows
+
+
+def test_a_child_that_saw_other_data_is_not_used(fresh_database_url, app_factory, monkeypatch):
+    """A commit between the report's start and the child's start: the report's thread
+    reads the values itself (SQLite; PostgreSQL has no child)."""
+    app = _demo(fresh_database_url, app_factory)
+    with app.app_context():
+        if session().get_bind().dialect.name != "sqlite":
+            pytest.skip("the child process reads SQLite files; this run is on PostgreSQL")
+        cache.clear()
+        monkeypatch.setattr(kpis_ahead, "data_version", lambda: "another token")
+        read_here = []
+        rows = loader.kpi_panel_rows
+        monkeypatch.setattr(
+            loader, "kpi_panel_rows", lambda *a, **k: read_here.append(a[0]) or rows(*a, **k)
+        )
+        report = roi_report("module")
+        assert len(read_here) == 1 and len(read_here[0]) >= 2  # every KPI, at once, here
+        slow = _slow_report(monkeypatch)
+    assert report.rows == slow.rows
+
+
+def test_the_child_streams_exact_values_and_the_token(fresh_database_url, app_factory):
+    app = app_factory(fresh_database_url)
+    with app.app_context():
+        if session().get_bind().dialect.name != "sqlite":
+            pytest.skip("the child process reads SQLite files; this run is on PostgreSQL")
+        upgrade()
+        ana, bo, kpi = _scene()
+        session().commit()
+        expected = sorted([(ana.id, 20454, 12.5), (bo.id, -1, -3.0)])
+        child = kpis_ahead._sqlite_child(session().connection(), [kpi.id])
+        try:
+            assert child.token.result(timeout=30) == (cache.data_version() or "")
+            learners, days, values = child.values[kpi.id].result(timeout=30)
+        finally:
+            child.close()
+    got = sorted(zip(learners.tolist(), days.tolist(), values.tolist(), strict=True))
+    assert got == expected
+
+
+def test_a_failing_child_says_why(tmp_path):
+    child = SqliteChild(str(tmp_path / "none.sqlite3"), "SELECT token FROM nowhere", [(1, "x")])
+    try:
+        with pytest.raises(RuntimeError, match="no such table: nowhere"):
+            child.token.result(timeout=30)
+        with pytest.raises(RuntimeError, match="the SQLite reader stopped"):
+            child.values[1].result(timeout=30)
+    finally:
+        child.close()
