@@ -25,7 +25,7 @@ PHASES = (
     ("store_statements", 1, "lms_roi.blueprints.xapi", "store_statements"),
     ("validation", 2, "lms_roi.xapi.statements", "validate_statement"),
     ("content hashes", 2, "lms_roi.xapi.statements", "content_hash"),
-    ("replays and voiding checks", 2, "lms_roi.xapi.statements", "_existing_hashes"),
+    ("replays and voiding checks", 2, "lms_roi.xapi.statements", "_existing"),
     ("statement rows", 2, "lms_roi.xapi.statements", "_rows"),
     ("processing", 2, "lms_roi.xapi.processing", "process_rows"),
     ("actors and activities", 3, "lms_roi.xapi.processing", "resolve_learners"),
