@@ -17,10 +17,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms_roi.db import session
-from lms_roi.models import DataVersion, ModuleKpi
+from lms_roi.models import DataVersion, KpiValue, ModuleKpi
 
 from . import loader
 from .cache import data_version
@@ -108,9 +108,8 @@ class KpisAhead:
         if self.child is not None and not self._child_sees_the_same_data():
             self.child.close()
             self.child = None
-        if self.child is not None:
-            pass  # the worker takes the child's values
-        elif self.connection.dialect.name == "sqlite" and self.kpi_ids and not self.stopped:
+        sqlite = self.connection.dialect.name == "sqlite"
+        if sqlite and self.child is None and self.kpi_ids and not self.stopped:
             values = loader.kpi_panel_rows(self.kpi_ids, connection=self.connection)
             order = np.argsort(values["kpi_id"], kind="stable")
             kpi_of = values["kpi_id"][order]
@@ -231,6 +230,10 @@ class _Reader:
             self.own = None
 
 
+#: From how many KPI values (the highest id, a bound on their number) a child process
+#: reads them on SQLite.
+CHILD_FROM_VALUES = 200_000
+
 #: Where lms_roi.db notes a SQLite connection's count of changed rows when a
 #: transaction begins (see :func:`_unwritten`).
 CHANGES_AT_BEGIN = "lms_roi_changes_at_begin"
@@ -246,6 +249,10 @@ def _sqlite_child(connection, kpi_ids: list[int]) -> SqliteChild | None:
     if not name or name == ":memory:" or name.startswith("file:"):
         return None
     if connection.in_nested_transaction() or not _unwritten(connection):
+        return None
+    # Starting a process costs a tenth of a second: worth it for millions of values only.
+    largest = connection.execute(select(func.max(KpiValue.id))).scalar() or 0
+    if largest < CHILD_FROM_VALUES:
         return None
     queries = []
     for kpi_id in kpi_ids:

@@ -107,7 +107,8 @@ def test_the_session_reads_what_it_has_not_committed(app, db):
         _check(loader.kpi_panel_rows([kpi.id]), loader.completions(), ana, bo, kpi)
 
 
-def _demo(fresh_database_url, app_factory):
+def _demo(fresh_database_url, app_factory, monkeypatch):
+    monkeypatch.setattr(kpis_ahead, "CHILD_FROM_VALUES", 0)  # a child even for the demo
     app = app_factory(fresh_database_url)
     with app.app_context():
         upgrade()
@@ -129,7 +130,7 @@ def test_the_report_is_the_same_through_every_reader(fresh_database_url, app_fac
     """The demo organisation's module report, read fast (PostgreSQL arrays and the
     worker on a connection of its own; on SQLite a child process) and read row by row
     through the session."""
-    app = _demo(fresh_database_url, app_factory)
+    app = _demo(fresh_database_url, app_factory, monkeypatch)
     with app.app_context():
         cache.clear()
         fast_reads, own_connections, children = [], [], []
@@ -161,7 +162,7 @@ def test_the_report_is_the_same_through_every_reader(fresh_database_url, app_fac
 def test_a_child_that_saw_other_data_is_not_used(fresh_database_url, app_factory, monkeypatch):
     """A commit between the report's start and the child's start: the report's thread
     reads the values itself (SQLite; PostgreSQL has no child)."""
-    app = _demo(fresh_database_url, app_factory)
+    app = _demo(fresh_database_url, app_factory, monkeypatch)
     with app.app_context():
         if session().get_bind().dialect.name != "sqlite":
             pytest.skip("the child process reads SQLite files; this run is on PostgreSQL")
@@ -178,7 +179,8 @@ def test_a_child_that_saw_other_data_is_not_used(fresh_database_url, app_factory
     assert report.rows == slow.rows
 
 
-def test_the_child_streams_exact_values_and_the_token(fresh_database_url, app_factory):
+def test_the_child_streams_exact_values_and_the_token(fresh_database_url, app_factory, monkeypatch):
+    monkeypatch.setattr(kpis_ahead, "CHILD_FROM_VALUES", 0)
     app = app_factory(fresh_database_url)
     with app.app_context():
         if session().get_bind().dialect.name != "sqlite":
@@ -195,6 +197,15 @@ def test_the_child_streams_exact_values_and_the_token(fresh_database_url, app_fa
             child.close()
     got = sorted(zip(learners.tolist(), days.tolist(), values.tolist(), strict=True))
     assert got == expected
+
+
+def test_no_child_for_a_small_organisation(fresh_database_url, app_factory):
+    app = app_factory(fresh_database_url)
+    with app.app_context():
+        upgrade()
+        _ana, _bo, kpi = _scene()
+        session().commit()
+        assert kpis_ahead._sqlite_child(session().connection(), [kpi.id]) is None
 
 
 def test_a_failing_child_says_why(tmp_path):
