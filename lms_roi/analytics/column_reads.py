@@ -9,9 +9,10 @@ holds the interpreter lock all along. So:
   a structured array (:func:`parse_array`), without a Python object per value. (A
   binary ``COPY`` would hand the rows over one Python call per row.)
 * SQLite is read through the session's own cursor, the rows flattened straight into
-  one float array per chunk (:func:`cursor_columns`). A faster reader with its own
-  copy of SQLite (ADBC) is not used: two SQLite libraries in one process break each
-  other's file locks (sqlite.org/howtocorrupt.html, "multiple copies of SQLite").
+  one float array per chunk (:func:`cursor_columns`); a large organisation's KPI
+  values come from a child process instead (:mod:`.sqlite_reader`). A faster reader
+  with its own copy of SQLite (ADBC) is not used: two SQLite libraries in one process
+  break each other's file locks (sqlite.org/howtocorrupt.html, "multiple copies").
 
 Both read through the session's connection (or one that sees the same data), so a
 report sees what its transaction sees.
