@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 
 from lms_roi.db import session, utcnow
 from lms_roi.demo.people import DEMO_PASSWORD
+from lms_roi.gamification.periods import local_day
 from lms_roi.lessons import split_steps
 from lms_roi.models import (
     Completion,
@@ -27,7 +28,6 @@ from lms_roi.models import (
     ReviewItem,
     SurveyResponse,
 )
-from lms_roi.services.mentees import organisation_today
 from lms_roi.services.people import create_person
 from lms_roi.services.review import review_day
 
@@ -160,7 +160,8 @@ def test_learner_goes_from_catalog_to_a_due_follow_up(app, browsing, page):
         session().execute(
             update(FollowUp)
             .where(FollowUp.learner_id == learner.id, FollowUp.offset_days == 30)
-            .values(due_on=organisation_today())
+            # Due today in the learner's own zone (the home counts in it), at any hour.
+            .values(due_on=local_day(utcnow(), learner.timezone))
         )
         session().commit()
         due = len(pre_questions)

@@ -33,6 +33,10 @@ def org(app, db):
             name: make_person(f"{name}@example.com", name=name.title(), external_id=name.upper())
             for name in ("ana", "bea", "cid", "dan", "eve")
         }
+        # They live in the organisation's time zone: their "today" (inactivity is counted
+        # in each learner's own zone) is the fixture's, at any hour of the day.
+        for person in (theo, omar, *people.values()):
+            person.timezone = app.config["LMS_ROI_TIMEZONE"]
         people["ana"].created_at = datetime.combine(today - timedelta(days=12), time(8), UTC)
         module = make_module("seo-basics")
         for score, days in ((70, 3), (90, 2), (90, 1)):

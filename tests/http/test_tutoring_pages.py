@@ -42,6 +42,10 @@ def tutoring(app, db):
         eve = make_person("eve@example.com", name="Eve Elsewhere")
         make_person("lea@example.com", name="Lea Learner")
         make_person("nadia@example.com", roles=("analyst",), name="Nadia Analyst")
+        # They live in the organisation's time zone: their "today" (inactivity is counted
+        # in each learner's own zone) is the fixture's, at any hour of the day.
+        for person in (theo, omar, ana, bea, eve):
+            person.timezone = app.config["LMS_ROI_TIMEZONE"]
         modules = [make_module(f"module-{n}") for n in range(3)]
         program = make_program("growth-academy", tuple(modules))
         make_completion(bea, modules[0], noon(today - timedelta(days=1)), score=80)
